@@ -1,0 +1,56 @@
+"""Write README.md from nbs/index.ipynb, or print one of its two set-up commands.
+
+`nbdev_readme` needs Quarto, which cannot be installed on our machines, so this script
+renders the index notebook itself: markdown cells as they are, code cells as Python blocks,
+hidden (`#| hide`) cells left out. tests/test_readme.py checks the two files agree.
+
+    python scripts/make_readme.py              # write README.md
+    python scripts/make_readme.py --check      # exit 1 if README.md is out of date
+    python scripts/make_readme.py --command test   # print the README's test command
+"""
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def render_readme(notebook: Path) -> str:
+    "The README text for the notebook `notebook`."
+    parts = []
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        source = "".join(cell["source"]).strip()
+        if not source or source.startswith("#| hide"): continue
+        parts.append(source if cell["cell_type"] == "markdown" else f"```python\n{source}\n```")
+    return "\n\n".join(parts) + "\n"
+
+
+def setup_commands(readme: str) -> dict:
+    "The two commands in the README's first code block: {'main': ..., 'test': ...}."
+    block = readme.split("```bash\n", 1)[1].split("```", 1)[0]
+    lines = [line for line in block.splitlines() if line.strip()]
+    if len(lines) != 2: raise ValueError(f"README's first code block must hold exactly two commands, found {len(lines)}.")
+    return dict(zip(("main", "test"), lines))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="exit 1 if README.md differs from the notebook")
+    parser.add_argument("--command", choices=("main", "test"), help="print one of the README's two commands")
+    args = parser.parse_args()
+    readme_path, text = ROOT/"README.md", render_readme(ROOT/"nbs"/"index.ipynb")
+    if args.command:
+        print(setup_commands(readme_path.read_text(encoding="utf-8"))[args.command])
+        return 0
+    if args.check:
+        if readme_path.read_text(encoding="utf-8") != text:
+            print("README.md is out of date: run python scripts/make_readme.py", file=sys.stderr)
+            return 1
+        return 0
+    readme_path.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

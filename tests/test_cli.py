@@ -1,0 +1,54 @@
+"""The `sentiment-nb` command, run as a user would: train, predict, evaluate."""
+import json
+import subprocess
+
+import pandas as pd
+import pytest
+
+TRAIN = ["sentiment-nb", "train", "--data", "sample", "--preset", "tiny", "--epochs", "1", "--vocab-size", "3000", "--quiet"]
+
+
+def run(*args, check=True):
+    result = subprocess.run(list(args), capture_output=True, text=True, timeout=600)
+    if check: assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli")/"model"
+    result = run(*TRAIN, "--out", str(out))
+    assert "epoch 1: train loss" in result.stdout and "valid accuracy" in result.stdout
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["test_n"] == 1000 and 0 <= summary["test_accuracy"] <= 1 and summary["parameters"] > 0
+    return out
+
+
+def test_predict_prints_label_and_probability(model_dir):
+    lines = run("sentiment-nb", "predict", "--model", str(model_dir), "This movie is amazing!", "Worst movie ever.").stdout.splitlines()
+    assert len(lines) == 2
+    label, probability, text = lines[0].split(maxsplit=2)
+    assert label in ("Positive", "Negative") and 0 <= float(probability) <= 1 and text == "This movie is amazing!"
+
+
+def test_evaluate_prints_json_for_folders_and_files(model_dir, tmp_path):
+    result = json.loads(run("sentiment-nb", "evaluate", "--model", str(model_dir), "--data", "sample").stdout)
+    assert result["n"] == 1000 and 0 <= result["accuracy"] <= 1 and result["split"] == "test"
+    pd.DataFrame({"text": ["I really love this movie", "Awful."], "label": [1, 0]}).to_parquet(tmp_path/"mine.parquet")
+    pd.DataFrame({"text": ["I really love this movie", "Awful.", "Fine"], "label": [1, 0, 1]}).to_csv(tmp_path/"mine.csv", index=False)
+    assert json.loads(run("sentiment-nb", "evaluate", "--model", str(model_dir), "--data", str(tmp_path/"mine.parquet")).stdout)["n"] == 2
+    assert json.loads(run("sentiment-nb", "evaluate", "--model", str(model_dir), "--data", str(tmp_path/"mine.csv")).stdout)["n"] == 3
+
+
+def test_train_refuses_to_replace_a_model(model_dir):
+    before = (model_dir/"model.safetensors").read_bytes()
+    result = run(*TRAIN, "--out", str(model_dir), check=False)
+    assert result.returncode == 2 and "--overwrite" in result.stderr and "Traceback" not in result.stderr
+    assert (model_dir/"model.safetensors").read_bytes() == before
+
+
+def test_errors_are_one_line_not_tracebacks(model_dir, tmp_path):
+    for args in (["predict", "--model", str(tmp_path/"none"), "hi"], ["predict", "--model", str(model_dir), "  "],
+                 ["evaluate", "--model", str(model_dir), "--data", str(tmp_path/"missing.csv")]):
+        result = run("sentiment-nb", *args, check=False)
+        assert result.returncode == 2 and result.stderr.startswith("sentiment-nb") and "Traceback" not in result.stderr
