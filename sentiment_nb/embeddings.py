@@ -6,7 +6,7 @@
 __all__ = ['GOOGLE_NEWS_FILE', 'train_word2vec', 'load_google_news_vectors', 'find_vector', 'build_embedding_matrix',
            'embedding_coverage', 'nearest_words', 'embedding_explorer']
 
-# %% ../nbs/02_embeddings.ipynb #eaa04c41
+# %% ../nbs/02_embeddings.ipynb #afb948b5
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +16,7 @@ from tokenizers import Tokenizer
 
 from .tokenizer import PAD, UNK, pad_id, split_words
 
-# %% ../nbs/02_embeddings.ipynb #0ca5b776
+# %% ../nbs/02_embeddings.ipynb #45346858
 def train_word2vec(tokenizer: Tokenizer, texts, vector_size: int = 300, window: int = 5, min_count: int = 2,
                    epochs: int = 5, seed: int = 42, workers: int = 1) -> KeyedVectors:
     "Word2Vec (skip-gram) vectors learned from `texts`, split into words exactly as `tokenizer` does."
@@ -26,7 +26,7 @@ def train_word2vec(tokenizer: Tokenizer, texts, vector_size: int = 300, window: 
                      epochs=epochs, seed=seed, workers=workers)
     return model.wv
 
-# %% ../nbs/02_embeddings.ipynb #ced4b23a
+# %% ../nbs/02_embeddings.ipynb #9fb86560
 GOOGLE_NEWS_FILE = "GoogleNews-vectors-negative300.bin.gz"
 
 def load_google_news_vectors(path=GOOGLE_NEWS_FILE, limit: int | None = None) -> KeyedVectors:
@@ -38,29 +38,31 @@ def load_google_news_vectors(path=GOOGLE_NEWS_FILE, limit: int | None = None) ->
                                 "to learn vectors from the reviews instead.")
     return KeyedVectors.load_word2vec_format(str(path), binary=True, limit=limit)
 
-# %% ../nbs/02_embeddings.ipynb #181e64d1
+# %% ../nbs/02_embeddings.ipynb #d2cf7135
 def find_vector(vectors: KeyedVectors, word: str) -> np.ndarray | None:
     "The vector of `word` (or its Capitalized / UPPER form) in `vectors`, else None."
     for form in (word, word.capitalize(), word.upper()):
         if form in vectors: return vectors[form]
     return None
 
-# %% ../nbs/02_embeddings.ipynb #620953e1
+# %% ../nbs/02_embeddings.ipynb #dfe28679
 def build_embedding_matrix(tokenizer: Tokenizer, vectors: KeyedVectors, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     "A `[vocab_size, vector_size]` matrix from `vectors` (random rows for missing words, zero pad row), and a found-mask."
     vocab = tokenizer.get_vocab()  # word -> ID
     rows = {i: find_vector(vectors, w) for w, i in vocab.items() if w not in (PAD, UNK)}
     found = {i: v for i, v in rows.items() if v is not None}
     real = np.stack(list(found.values())) if found else np.zeros((1, vectors.vector_size))
+    # float32 sums can differ in the last bit with memory alignment; rounded float64 statistics cannot
+    mean, std = round(float(real.mean(dtype=np.float64)), 6), round(float(real.std(dtype=np.float64)), 6)
     rng = np.random.default_rng(seed)
-    matrix = rng.normal(real.mean(), real.std() or 0.1, (len(vocab), vectors.vector_size)).astype(np.float32)
+    matrix = rng.normal(mean, std or 0.1, (len(vocab), vectors.vector_size)).astype(np.float32)
     for i, v in found.items(): matrix[i] = v
     matrix[pad_id(tokenizer)] = 0
     found_mask = torch.zeros(len(vocab), dtype=torch.bool)
     found_mask[list(found)] = True
     return torch.from_numpy(matrix), found_mask
 
-# %% ../nbs/02_embeddings.ipynb #923a48c2
+# %% ../nbs/02_embeddings.ipynb #4a795f10
 def embedding_coverage(found_mask: torch.Tensor, id_lists) -> dict:
     "Share of the vocabulary (without the two special tokens) and of token occurrences in `id_lists` that have a vector."
     counts = torch.bincount(torch.tensor([i for ids in id_lists for i in ids], dtype=torch.long),
@@ -70,13 +72,13 @@ def embedding_coverage(found_mask: torch.Tensor, id_lists) -> dict:
             "vocab_coverage": float(found_mask.sum()) / max(words, 1),
             "token_coverage": float(counts[found_mask].sum()) / max(int(counts.sum()), 1)}
 
-# %% ../nbs/02_embeddings.ipynb #02b146a5
+# %% ../nbs/02_embeddings.ipynb #c4ffd9d6
 def nearest_words(vectors: KeyedVectors, word: str, topn: int = 8) -> list[tuple[str, float]]:
     "The `topn` words closest to `word` by cosine similarity ([] if it has no vector)."
     word = word.strip().lower()
     return [(w, round(float(s), 3)) for w, s in vectors.most_similar(word, topn=topn)] if word in vectors else []
 
-# %% ../nbs/02_embeddings.ipynb #8847037a
+# %% ../nbs/02_embeddings.ipynb #4e9d17e2
 def embedding_explorer(vectors: KeyedVectors, word: str = "love"):
     "A text box showing a word's nearest neighbours and its vector."
     import ipywidgets as W

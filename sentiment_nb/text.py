@@ -7,31 +7,31 @@ __all__ = ['HUB_NAME', 'DATA_ENV_VAR', 'LABEL_NAMES', 'LABELLED_FEATURES', 'SAMP
            'load_raw_imdb', 'count_words', 'split_train_valid', 'load_imdb', 'count_shared_texts', 'load_labelled_file',
            'load_split', 'make_imdb_sample', 'pick_reviews', 'review_browser']
 
-# %% ../nbs/00_text.ipynb #7c86ec61
+# %% ../nbs/00_text.ipynb #45702f6a
 import os
 from pathlib import Path
 
 import numpy as np
 from datasets import ClassLabel, Dataset, DatasetDict, Features, Value, load_dataset
 
-# %% ../nbs/00_text.ipynb #5d6c29ee
+# %% ../nbs/00_text.ipynb #584cde49
 HUB_NAME = "stanfordnlp/imdb"  # the dataset's name on the Hugging Face Hub
 DATA_ENV_VAR = "SENTIMENT_NB_DATA"  # set it to "imdb" or a folder to change the default
 LABEL_NAMES = ("Negative", "Positive")  # label 0, label 1
 
-# %% ../nbs/00_text.ipynb #88498f66
+# %% ../nbs/00_text.ipynb #29c86aa0
 def sample_path() -> Path:
     "Folder of the IMDb sample shipped inside the package."
     import sentiment_nb
     return Path(sentiment_nb.__file__).parent/"data"/"imdb_sample"
 
-# %% ../nbs/00_text.ipynb #a1587dbd
+# %% ../nbs/00_text.ipynb #e2260da2
 def resolve_data_source(source=None) -> str:
     "The data source to use: `source`, else `$SENTIMENT_NB_DATA`, else `'sample'`."
     source = source if source is not None else os.environ.get(DATA_ENV_VAR) or "sample"
     return str(source)
 
-# %% ../nbs/00_text.ipynb #69954844
+# %% ../nbs/00_text.ipynb #509de7fb
 def _offline_help(err) -> str:
     return (f"Could not load {HUB_NAME!r} from the Hugging Face Hub ({type(err).__name__}: {err}).\n"
             "You seem to be offline. Options:\n"
@@ -53,12 +53,12 @@ def load_raw_imdb(source=None) -> DatasetDict:
                                 "or use 'sample' for the copy shipped with the package.")
     return load_dataset(str(path))
 
-# %% ../nbs/00_text.ipynb #f16cbf04
+# %% ../nbs/00_text.ipynb #a9582365
 def count_words(texts) -> list[int]:
     "Number of whitespace-separated words in each text."
     return [len(t.split()) for t in texts]
 
-# %% ../nbs/00_text.ipynb #8f330693
+# %% ../nbs/00_text.ipynb #25b3cc9f
 def split_train_valid(raw: DatasetDict, valid_fraction: float = 0.1, seed: int = 42) -> DatasetDict:
     "Split a validation set off `raw['train']`; keep test (and unsupervised) untouched."
     if not 0 < valid_fraction < 1: raise ValueError(f"valid_fraction must be in (0, 1), got {valid_fraction}")
@@ -69,18 +69,29 @@ def split_train_valid(raw: DatasetDict, valid_fraction: float = 0.1, seed: int =
     if "unsupervised" in raw: splits["unsupervised"] = raw["unsupervised"]
     return DatasetDict(splits)
 
-# %% ../nbs/00_text.ipynb #8019a9cb
+# %% ../nbs/00_text.ipynb #1ee79739
 def load_imdb(source=None, valid_fraction: float = 0.1, seed: int = 42) -> DatasetDict:
     "IMDb as train / valid / test (+ unsupervised) from `source` (see `resolve_data_source`)."
     return split_train_valid(load_raw_imdb(source), valid_fraction, seed)
 
-# %% ../nbs/00_text.ipynb #aba3d2c9
+# %% ../nbs/00_text.ipynb #6d4bc62b
 def count_shared_texts(a: Dataset, b: Dataset) -> int:
     "Number of distinct review texts found in both `a` and `b`."
     return len(set(a["text"]) & set(b["text"]))
 
-# %% ../nbs/00_text.ipynb #5fd7b1dd
+# %% ../nbs/00_text.ipynb #cc9c35de
 LABELLED_FEATURES = Features({"text": Value("string"), "label": ClassLabel(names=["neg", "pos"])})
+
+def _check_readable(path: Path):
+    "Refuse empty files, and CSV files that are not UTF-8, naming the line at fault."
+    data = path.read_bytes()
+    if not data.strip(): raise ValueError(f"{path} is empty; it needs a header row (text,label) and at least one review.")
+    if path.suffix == ".csv":
+        try: text = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            line = data[:err.start].count(b"\n") + 1
+            raise ValueError(f"{path}: line {line} is not UTF-8 (byte {data[err.start]:#x}); re-save the file as UTF-8.") from None
+        if len(text.strip().splitlines()) < 2: raise ValueError(f"{path} has a header but no reviews.")
 
 def load_labelled_file(path) -> Dataset:
     "A `.csv` or `.parquet` file with `text` and `label` (0/1) columns, checked."
@@ -88,15 +99,18 @@ def load_labelled_file(path) -> Dataset:
     if not path.is_file(): raise FileNotFoundError(f"No such file: {path}")
     kinds = {".csv": "csv", ".parquet": "parquet"}
     if path.suffix not in kinds: raise ValueError(f"{path}: expected a .csv or .parquet file, got {path.suffix!r}.")
-    ds = load_dataset(kinds[path.suffix], data_files=str(path), split="train")
+    _check_readable(path)
+    try: ds = load_dataset(kinds[path.suffix], data_files=str(path), split="train")
+    except Exception as err: raise ValueError(f"{path}: could not be read as {kinds[path.suffix]} ({type(err).__name__}: {err}).") from err
     missing = {"text", "label"} - set(ds.column_names)
     if missing: raise ValueError(f"{path}: missing column(s) {sorted(missing)}; found {ds.column_names}.")
+    if len(ds) == 0: raise ValueError(f"{path} has a header but no reviews.")
     for row, (text, label) in enumerate(zip(ds["text"], ds["label"])):
-        if label not in (0, 1): raise ValueError(f"{path}: row {row}: label must be 0 or 1, got {label!r}.")
-        if not isinstance(text, str): raise ValueError(f"{path}: row {row}: text must be a string, got {text!r}.")
+        if label not in (0, 1): raise ValueError(f"{path}: row {row + 1}: column 'label' must be 0 or 1, got {label!r}.")
+        if not isinstance(text, str): raise ValueError(f"{path}: row {row + 1}: column 'text' must be a string, got {text!r}.")
     return ds.select_columns(["text", "label"]).cast(LABELLED_FEATURES)
 
-# %% ../nbs/00_text.ipynb #4cf80592
+# %% ../nbs/00_text.ipynb #65146e73
 def load_split(source=None, split: str = "test") -> Dataset:
     "One labelled split of a data source, or the whole of a `.csv` / `.parquet` file."
     source = resolve_data_source(source)
@@ -105,7 +119,7 @@ def load_split(source=None, split: str = "test") -> Dataset:
     if split not in raw: raise ValueError(f"Split {split!r} not in {source!r}; it has {sorted(raw)}.")
     return raw[split]
 
-# %% ../nbs/00_text.ipynb #c057811d
+# %% ../nbs/00_text.ipynb #99249f41
 SAMPLE_SIZES = {"train": 4000, "test": 1000}  # reviews per split, half of them positive
 
 def _balanced_draw(ds: Dataset, n: int, seed: int) -> Dataset:
@@ -124,7 +138,7 @@ def make_imdb_sample(source, out_dir, sizes: dict = SAMPLE_SIZES, seed: int = 0)
     (out/"README.md").write_text(_sample_readme(sizes, seed))
     return out
 
-# %% ../nbs/00_text.ipynb #28f2815b
+# %% ../nbs/00_text.ipynb #41b25a32
 def _sample_readme(sizes, seed) -> str:
     configs = "\n".join(f"  - split: {s}\n    path: plain_text/{s}-*" for s in sizes)
     return f"""---
@@ -153,7 +167,7 @@ official splits: {", ".join(f"{n} {s}" for s, n in sizes.items())} reviews, half
 positive. Made by `sentiment_nb.text.make_imdb_sample`.
 """
 
-# %% ../nbs/00_text.ipynb #a349bd8d
+# %% ../nbs/00_text.ipynb #7e30ffc0
 def pick_reviews(ds: Dataset, label=None, min_words: int = 0, max_words: int = 10**9, n: int = 5) -> list[dict]:
     "Up to `n` reviews with the given label and a word count in [`min_words`, `max_words`]."
     picked = []
@@ -164,7 +178,7 @@ def pick_reviews(ds: Dataset, label=None, min_words: int = 0, max_words: int = 1
             if len(picked) == n: break
     return picked
 
-# %% ../nbs/00_text.ipynb #8f6673f3
+# %% ../nbs/00_text.ipynb #d4cf0761
 def review_browser(ds: Dataset):
     "A small widget to browse reviews by label and length."
     import ipywidgets as W

@@ -68,11 +68,23 @@ def test_labelled_files_are_checked(tmp_path):
     pd.DataFrame({"text": ["good", "bad"], "label": [1, 0]}).to_parquet(tmp_path/"ok.parquet")
     assert load_split(tmp_path/"ok.parquet")["label"] == [1, 0]
     pd.DataFrame({"text": ["good", "bad"], "label": [1, 5]}).to_csv(tmp_path/"bad.csv", index=False)
-    with pytest.raises(ValueError, match=r"bad\.csv: row 1: label must be 0 or 1"):
+    with pytest.raises(ValueError, match=r"bad\.csv: row 2: column 'label' must be 0 or 1, got 5"):
         load_labelled_file(tmp_path/"bad.csv")
     pd.DataFrame({"review": ["good"], "label": [1]}).to_csv(tmp_path/"cols.csv", index=False)
     with pytest.raises(ValueError, match=r"missing column\(s\) \['text'\]"):
         load_labelled_file(tmp_path/"cols.csv")
+    pd.DataFrame({"text": ["good", None], "label": [1, 0]}).to_parquet(tmp_path/"null.parquet")
+    with pytest.raises(ValueError, match=r"null\.parquet: row 2: column 'text' must be a string"):
+        load_labelled_file(tmp_path/"null.parquet")
+    (tmp_path/"empty.csv").write_text("")
+    with pytest.raises(ValueError, match="empty.csv is empty"):
+        load_labelled_file(tmp_path/"empty.csv")
+    (tmp_path/"header.csv").write_text("text,label\n")
+    with pytest.raises(ValueError, match="no reviews"):
+        load_labelled_file(tmp_path/"header.csv")
+    (tmp_path/"latin1.csv").write_bytes("text,label\ngood,1\nun film très mauvais,0\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"latin1\.csv: line 3 is not UTF-8.*re-save the file as UTF-8"):
+        load_labelled_file(tmp_path/"latin1.csv")
     (tmp_path/"notes.txt").write_text("hi")
     with pytest.raises(ValueError, match="expected a .csv or .parquet"):
         load_labelled_file(tmp_path/"notes.txt")
