@@ -6,7 +6,7 @@
 __all__ = ['MAX_PREDICT_TOKENS', 'FORMAT_NAME', 'FORMAT_VERSION', 'MODEL_FILES', 'Prediction', 'predict_batch',
            'predict_sentiment', 'save_model', 'load_model', 'evaluate_dataset', 'sentiment_explorer']
 
-# %% ../nbs/06_inference.ipynb #deb671ca
+# %% ../nbs/06_inference.ipynb #1fc39549
 import json
 import warnings
 from pathlib import Path
@@ -23,7 +23,7 @@ from .text import LABEL_NAMES
 from .tokenizer import RUNNING_EXAMPLE, encode_texts, load_tokenizer, pad_batch, pad_id, save_tokenizer
 from .training import TrainConfig, TrainedModel, atomic_directory, encode_split, evaluate
 
-# %% ../nbs/06_inference.ipynb #eeeea7d6
+# %% ../nbs/06_inference.ipynb #fe7eb56e
 class Prediction(NamedTuple):
     label: str  # "Positive" or "Negative"
     probability: float  # the model's probability that the text is positive
@@ -63,7 +63,7 @@ def predict_sentiment(model: SentimentModel, tokenizer, text: str, max_length: i
     "Label and probability of 'positive' for one `text`."
     return predict_batch(model, tokenizer, [text], max_length)[0]
 
-# %% ../nbs/06_inference.ipynb #1c84756a
+# %% ../nbs/06_inference.ipynb #b3614037
 FORMAT_NAME, FORMAT_VERSION = "sentiment_nb.model", 1
 MODEL_FILES = ("model.safetensors", "tokenizer.json", "config.json")
 
@@ -83,7 +83,7 @@ def save_model(path, trained: TrainedModel, metrics: dict | None = None, overwri
         (tmp/"config.json").write_text(json.dumps(_model_metadata(trained, metrics), indent=2))
     return Path(path)
 
-# %% ../nbs/06_inference.ipynb #aa00784d
+# %% ../nbs/06_inference.ipynb #a6d712c5
 def _read_config(path: Path) -> dict:
     try: config = json.loads(path.read_text())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
@@ -117,13 +117,13 @@ def load_model(path) -> TrainedModel:
     except TypeError as err: raise ValueError(f"{path/'config.json'}: bad 'train' section ({err}).") from err
     return TrainedModel(model.eval(), tokenizer, train_config, config.get("history", []), config.get("coverage", {}))
 
-# %% ../nbs/06_inference.ipynb #91b02702
+# %% ../nbs/06_inference.ipynb #bfb8e98b
 def evaluate_dataset(trained: TrainedModel, dataset, batch_size: int = 256) -> dict:
     "Loss, accuracy and number of reviews of `trained` on a labelled `dataset`."
     split = encode_split(trained.tokenizer, dataset, trained.config.max_length)
     return evaluate(trained.model, split, pad_id(trained.tokenizer), batch_size)
 
-# %% ../nbs/06_inference.ipynb #289a2c26
+# %% ../nbs/06_inference.ipynb #94a1d1d9
 def sentiment_explorer(model: SentimentModel, tokenizer, text: str = RUNNING_EXAMPLE):
     "A text box showing the predicted label and probability as you type."
     import ipywidgets as W

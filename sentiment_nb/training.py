@@ -8,7 +8,7 @@ __all__ = ['PRESETS', 'CHECKPOINT_FORMAT', 'CHECKPOINT_VERSION', 'TrainConfig', 
            'fit_sentiment_model', 'plot_history', 'atomic_directory', 'save_checkpoint', 'load_checkpoint',
            'resume_training', 'training_dashboard']
 
-# %% ../nbs/05_training.ipynb #edc18237
+# %% ../nbs/05_training.ipynb #8294a830
 import json
 import math
 import random
@@ -31,7 +31,7 @@ from .embeddings import (build_embedding_matrix, embedding_coverage, load_google
 from .lstm import ModelConfig, SentimentModel, count_parameters
 from .tokenizer import encode_texts, load_tokenizer, pad_batch, pad_id, save_tokenizer, train_tokenizer
 
-# %% ../nbs/05_training.ipynb #22993923
+# %% ../nbs/05_training.ipynb #3ac36f7d
 @dataclass
 class TrainConfig:
     "Everything that decides how a model is built and trained."
@@ -62,12 +62,12 @@ def get_preset(name: str, **overrides) -> TrainConfig:
     if name not in PRESETS: raise ValueError(f"Unknown preset {name!r}; choose one of {sorted(PRESETS)}.")
     return TrainConfig(**{**PRESETS[name].to_dict(), **overrides})
 
-# %% ../nbs/05_training.ipynb #f31ba5c5
+# %% ../nbs/05_training.ipynb #4cb335d9
 def set_seed(seed: int):
     "Seed Python, NumPy and PyTorch."
     random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
 
-# %% ../nbs/05_training.ipynb #b3d2b1d1
+# %% ../nbs/05_training.ipynb #0a2a1079
 @dataclass
 class EncodedSplit:
     "Token IDs (one list per review) and labels of one split."
@@ -81,7 +81,7 @@ def encode_split(tokenizer, dataset, max_length: int | None = None) -> EncodedSp
     return EncodedSplit(encode_texts(tokenizer, dataset["text"], max_length),
                         torch.tensor(dataset["label"], dtype=torch.float))
 
-# %% ../nbs/05_training.ipynb #31d14a9b
+# %% ../nbs/05_training.ipynb #9846915d
 def make_batches(split: EncodedSplit, batch_size: int, pad_value: int, shuffle: bool = False,
                  generator: torch.Generator | None = None, bucket: int = 50):
     "Yield `(ids [b, longest], lengths [b], labels [b])` batches, grouping reviews of similar length."
@@ -96,14 +96,14 @@ def make_batches(split: EncodedSplit, batch_size: int, pad_value: int, shuffle: 
         ids, lengths = pad_batch([split.ids[i] for i in group], pad_value)
         yield ids, lengths, split.labels[group]
 
-# %% ../nbs/05_training.ipynb #847f6a03
+# %% ../nbs/05_training.ipynb #5194423e
 def padding_share(batches) -> float:
     "Fraction of the positions in `batches` that are padding."
     total = real = 0
     for ids, lengths, _ in batches: total, real = total + ids.numel(), real + int(lengths.sum())
     return 1 - real / total
 
-# %% ../nbs/05_training.ipynb #5a4d1e9c
+# %% ../nbs/05_training.ipynb #fce96deb
 @torch.no_grad()
 def evaluate(model: nn.Module, split: EncodedSplit, pad_value: int, batch_size: int = 256) -> dict:
     "Mean loss and accuracy of `model` on `split`."
@@ -116,7 +116,7 @@ def evaluate(model: nn.Module, split: EncodedSplit, pad_value: int, batch_size: 
     n = max(len(split), 1)
     return {"loss": total_loss / n, "accuracy": correct / n, "n": len(split)}
 
-# %% ../nbs/05_training.ipynb #81520c5b
+# %% ../nbs/05_training.ipynb #2ebf368b
 @dataclass
 class TrainingState:
     "Where a training run stands: enough to continue it after an interruption."
@@ -128,7 +128,7 @@ class TrainingState:
     history: list = field(default_factory=list)  # one row of metrics per finished epoch
     epoch_rng: torch.Tensor | None = None  # the shuffling generator's state when this epoch began
 
-# %% ../nbs/05_training.ipynb #056b12d7
+# %% ../nbs/05_training.ipynb #edb7e849
 def train_model(model: nn.Module, train: EncodedSplit, valid: EncodedSplit, config: TrainConfig, pad_value: int,
                 on_epoch=None, progress: bool = True, log=print, checkpoint=None, checkpoint_every: int | None = None,
                 resume: dict | None = None) -> list[dict]:
@@ -169,7 +169,7 @@ def train_model(model: nn.Module, train: EncodedSplit, valid: EncodedSplit, conf
         if on_epoch: on_epoch(row)
     return state.history
 
-# %% ../nbs/05_training.ipynb #09a7365e
+# %% ../nbs/05_training.ipynb #245896f8
 @dataclass
 class TrainedModel:
     "A trained model with its tokenizer, recipe and training record."
@@ -206,7 +206,7 @@ def fit_sentiment_model(data, config: TrainConfig, on_epoch=None, progress: bool
                           _checkpointer(checkpoint_dir, tokenizer, config, {"coverage": coverage}), checkpoint_every)
     return TrainedModel(model, tokenizer, config, history, coverage)
 
-# %% ../nbs/05_training.ipynb #ed4ec536
+# %% ../nbs/05_training.ipynb #19ef77c0
 def plot_history(history: list[dict]):
     "Loss (train, valid) and validation accuracy per epoch, as a matplotlib figure."
     import matplotlib.pyplot as plt
@@ -220,7 +220,7 @@ def plot_history(history: list[dict]):
     fig.tight_layout()
     return fig
 
-# %% ../nbs/05_training.ipynb #7725b8ef
+# %% ../nbs/05_training.ipynb #fcf7ef75
 @contextmanager
 def atomic_directory(path, overwrite: bool = False):
     "Yield a temporary directory that replaces `path` only once the `with` block succeeds."
@@ -239,7 +239,7 @@ def atomic_directory(path, overwrite: bool = False):
     finally:
         if tmp.exists(): shutil.rmtree(tmp)
 
-# %% ../nbs/05_training.ipynb #2063014e
+# %% ../nbs/05_training.ipynb #7496392e
 CHECKPOINT_FORMAT, CHECKPOINT_VERSION = "sentiment_nb.checkpoint", 1
 
 def save_checkpoint(path, model: SentimentModel, optimizer, tokenizer, config: TrainConfig,
@@ -260,7 +260,7 @@ def save_checkpoint(path, model: SentimentModel, optimizer, tokenizer, config: T
         (tmp/"progress.json").write_text(json.dumps(meta, indent=1))
     return Path(path)
 
-# %% ../nbs/05_training.ipynb #ae0d4320
+# %% ../nbs/05_training.ipynb #d43de2ca
 def load_checkpoint(path) -> dict:
     "Read a checkpoint written by `save_checkpoint`: model, optimizer state, tokenizer, recipe and progress."
     path = Path(path)
@@ -287,7 +287,7 @@ def load_checkpoint(path) -> dict:
     return {"model": model, "tokenizer": load_tokenizer(path/"tokenizer.json"), "config": config, "state": state,
             "optimizer": {"state": slots, "param_groups": meta["optimizer_param_groups"]}, "extra": meta["extra"]}
 
-# %% ../nbs/05_training.ipynb #1d0c1b6c
+# %% ../nbs/05_training.ipynb #06524a83
 def resume_training(checkpoint_dir, data, on_epoch=None, progress: bool = True, log=print,
                     checkpoint_every: int | None = None) -> TrainedModel:
     "Continue the run whose checkpoint is in `checkpoint_dir`, on the same `data`."
@@ -299,7 +299,7 @@ def resume_training(checkpoint_dir, data, on_epoch=None, progress: bool = True, 
                           _checkpointer(checkpoint_dir, tokenizer, config, saved["extra"]), checkpoint_every, saved)
     return TrainedModel(model, tokenizer, config, history, saved["extra"].get("coverage", {}))
 
-# %% ../nbs/05_training.ipynb #01bf8373
+# %% ../nbs/05_training.ipynb #8f86aff3
 def training_dashboard(data, config: TrainConfig):
     "Train with a live loss/accuracy plot; return the widget and a function that starts training."
     import ipywidgets as W
