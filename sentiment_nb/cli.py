@@ -68,15 +68,19 @@ def train_command(args) -> dict:
     log = lambda line: print(line, flush=True)
     checkpoint, start = checkpoint_path(args.out), time.perf_counter()
     if args.resume:
-        data = load_imdb(args.data, seed=load_checkpoint(checkpoint)["config"].seed)
+        saved = load_checkpoint(checkpoint)
+        source = saved["extra"].get("data")
+        if args.data is not None and source is not None and args.data != source:
+            raise ValueError(f"{checkpoint} was trained on --data {source}; resume it with the same data (or leave --data out).")
+        data = load_imdb(source if args.data is None else args.data, seed=saved["config"].seed)
         trained = resume_training(checkpoint, data, progress=not args.quiet, log=log, checkpoint_every=args.checkpoint_every)
     else:
         config = get_preset(args.preset, **{k: getattr(args, k) for k in _OVERRIDES if getattr(args, k) is not None})
         data = load_imdb(args.data, seed=config.seed)
         log(f"data: {', '.join(f'{k} {len(v):,}' for k, v in data.items())}; preset {args.preset}: {config}")
         if checkpoint.exists(): shutil.rmtree(checkpoint)  # --overwrite: start again
-        trained = fit_sentiment_model(data, config, progress=not args.quiet, log=log,
-                                      checkpoint_dir=checkpoint, checkpoint_every=args.checkpoint_every)
+        trained = fit_sentiment_model(data, config, progress=not args.quiet, log=log, checkpoint_dir=checkpoint,
+                                      checkpoint_every=args.checkpoint_every, checkpoint_notes={"data": args.data})
     minutes = (time.perf_counter() - start) / 60
     test = evaluate_dataset(trained, data["test"])
     metrics = {"test_accuracy": test["accuracy"], "test_loss": test["loss"], "test_n": test["n"],

@@ -190,7 +190,7 @@ def _checkpointer(path, tokenizer, config: TrainConfig, extra: dict):
     return lambda model, optimizer, state: save_checkpoint(path, model, optimizer, tokenizer, config, state, extra)
 
 def fit_sentiment_model(data, config: TrainConfig, on_epoch=None, progress: bool = True, log=print,
-                        checkpoint_dir=None, checkpoint_every: int | None = None) -> TrainedModel:
+                        checkpoint_dir=None, checkpoint_every: int | None = None, checkpoint_notes: dict | None = None) -> TrainedModel:
     "Tokenizer, Word2Vec embedding matrix and LSTM, trained on `data['train']`, validated on `data['valid']`."
     set_seed(config.seed)
     tokenizer = train_tokenizer(data["train"]["text"], config.vocab_size, config.min_frequency)
@@ -203,7 +203,8 @@ def fit_sentiment_model(data, config: TrainConfig, on_epoch=None, progress: bool
     model = SentimentModel(model_config, matrix)
     coverage = embedding_coverage(found, train.ids)
     history = train_model(model, train, valid, config, pad_id(tokenizer), on_epoch, progress, log,
-                          _checkpointer(checkpoint_dir, tokenizer, config, {"coverage": coverage}), checkpoint_every)
+                          _checkpointer(checkpoint_dir, tokenizer, config, {"coverage": coverage, **(checkpoint_notes or {})}),
+                          checkpoint_every)
     return TrainedModel(model, tokenizer, config, history, coverage)
 
 # %% ../nbs/05_training.ipynb #19ef77c0

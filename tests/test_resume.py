@@ -34,6 +34,8 @@ def test_kill_9_mid_epoch_then_resume_matches_an_uninterrupted_run(tmp_path):
     assert killed_at.epoch == 2 and killed_at.step > 0
     assert not (tmp_path/"killed").exists()
 
+    other = subprocess.run(train + ["--out", str(tmp_path/"killed"), "--resume", "--data", "sample"], capture_output=True, text=True, timeout=120)
+    assert other.returncode == 2 and "resume it with the same data" in other.stderr
     resumed = subprocess.run(train + ["--out", str(tmp_path/"killed"), "--resume"], capture_output=True, text=True, timeout=600)
     assert resumed.returncode == 0, resumed.stderr
     assert f"resuming at epoch 2, batch {killed_at.step}" in resumed.stdout
