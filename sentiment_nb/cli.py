@@ -13,15 +13,25 @@ import sys
 import time
 from pathlib import Path
 
+from torch import distributed as dist
+
 from .inference import evaluate_dataset, load_model, predict_batch, save_model
 from .lstm import count_parameters
 from .text import DATA_ENV_VAR, load_imdb, load_split
-from .training import PRESETS, fit_sentiment_model, get_preset, load_checkpoint, resume_training
+from .training import (PRESETS, fit_sentiment_model, get_preset, init_distributed, load_checkpoint,
+                                   resume_training)
 
 # %% ../nbs/06a_cli.ipynb #5fd12d0b
-_OVERRIDES = {"epochs": int, "batch_size": int, "lr": float, "max_length": int, "vocab_size": int,
-              "min_frequency": int, "embed_size": int, "num_hiddens": int, "seed": int,
-              "word2vec_path": str, "word2vec_limit": int, "clip_grad": float}
+def _yes_no(value: str) -> bool:
+    "Parse a true/false command-line value."
+    if value.lower() in ("1", "true", "yes", "on"): return True
+    if value.lower() in ("0", "false", "no", "off"): return False
+    raise argparse.ArgumentTypeError(f"expected true or false, got {value!r}")
+
+_OVERRIDES = {"epochs": int, "batch_size": int, "lr": float, "lr_schedule": str, "max_length": int, "vocab_size": int,
+              "min_frequency": int, "embed_size": int, "num_hiddens": int, "bidirectional": _yes_no, "pooling": str,
+              "dropout": float, "bf16": _yes_no, "seed": int, "word2vec_path": str, "word2vec_limit": int,
+              "embedding_init": str, "clip_grad": float}
 
 def build_parser() -> argparse.ArgumentParser:
     "The `sentiment-nb` argument parser."
@@ -29,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     train = commands.add_parser("train", help="train a model and save it as a directory")
     train.add_argument("--data", default=None, help=f"sample (default), imdb (the Hub) or a folder in Hugging Face layout; default ${DATA_ENV_VAR} or sample")
-    train.add_argument("--preset", default="seed", choices=sorted(PRESETS), help="named recipe (default: seed)")
+    train.add_argument("--preset", default="fast", choices=sorted(PRESETS), help="named recipe (default: fast)")
     for name, kind in _OVERRIDES.items():
         train.add_argument(f"--{name.replace('_', '-')}", type=kind, default=None, help=f"override the preset's {name}")
     train.add_argument("--out", default="sentiment_model", help="model directory to write (default: sentiment_model)")
@@ -65,7 +75,8 @@ def _check_train_paths(args):
 def train_command(args) -> dict:
     "Train (or resume) with the chosen preset and overrides, score the test split once, save."
     _check_train_paths(args)
-    log = lambda line: print(line, flush=True)
+    rank, world = init_distributed()  # under torchrun: one of several processes; else (0, 1)
+    log = (lambda line: print(line, flush=True)) if rank == 0 else None
     checkpoint, start = checkpoint_path(args.out), time.perf_counter()
     if args.resume:
         saved = load_checkpoint(checkpoint)
@@ -77,15 +88,18 @@ def train_command(args) -> dict:
     else:
         config = get_preset(args.preset, **{k: getattr(args, k) for k in _OVERRIDES if getattr(args, k) is not None})
         data = load_imdb(args.data, seed=config.seed)
-        log(f"data: {', '.join(f'{k} {len(v):,}' for k, v in data.items())}; preset {args.preset}: {config}")
-        if checkpoint.exists(): shutil.rmtree(checkpoint)  # --overwrite: start again
+        if log: log(f"data: {', '.join(f'{k} {len(v):,}' for k, v in data.items())}; preset {args.preset}: {config}"
+                    + (f"; {world} processes" if world > 1 else ""))
+        if rank == 0 and checkpoint.exists(): shutil.rmtree(checkpoint)  # --overwrite: start again
         trained = fit_sentiment_model(data, config, progress=not args.quiet, log=log, checkpoint_dir=checkpoint,
                                       checkpoint_every=args.checkpoint_every, checkpoint_notes={"data": args.data})
     minutes = (time.perf_counter() - start) / 60
+    if rank != 0: return {"rank": rank}  # the other processes trained the same model; process 0 saves it
     test = evaluate_dataset(trained, data["test"])
     metrics = {"test_accuracy": test["accuracy"], "test_loss": test["loss"], "test_n": test["n"],
                "valid_accuracy": trained.history[-1]["valid_accuracy"], "train_minutes": minutes,
-               "parameters": count_parameters(trained.model), "data": args.data or "default"}
+               "seconds": trained.seconds, "processes": world, "parameters": count_parameters(trained.model),
+               "data": args.data or "default"}
     save_model(args.out, trained, metrics=metrics, overwrite=args.overwrite)
     shutil.rmtree(checkpoint, ignore_errors=True)
     return {"model": str(args.out), **metrics}
@@ -108,11 +122,15 @@ def main(argv=None) -> int:
     "Entry point of the `sentiment-nb` command."
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "train": print(json.dumps(train_command(args)))
+        if args.command == "train":
+            result = train_command(args)
+            if "model" in result: print(json.dumps(result))
         elif args.command == "evaluate": print(json.dumps(evaluate_command(args)))
         else:
             for row in predict_command(args): print(f"{row['label']:8} {row['probability']:.4f}  {row['text']}")
     except (FileNotFoundError, FileExistsError, ValueError, TypeError, ConnectionError) as err:
         print(f"sentiment-nb {args.command}: error: {err}", file=sys.stderr)
         return 2
+    finally:
+        if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
     return 0

@@ -121,7 +121,7 @@ def load_model(path) -> TrainedModel:
 def evaluate_dataset(trained: TrainedModel, dataset, batch_size: int = 256) -> dict:
     "Loss, accuracy and number of reviews of `trained` on a labelled `dataset`."
     split = encode_split(trained.tokenizer, dataset, trained.config.max_length)
-    return evaluate(trained.model, split, pad_id(trained.tokenizer), batch_size)
+    return evaluate(trained.model, split, pad_id(trained.tokenizer), batch_size, bf16=trained.config.bf16)
 
 # %% ../nbs/06_inference.ipynb #94a1d1d9
 def sentiment_explorer(model: SentimentModel, tokenizer, text: str = RUNNING_EXAMPLE):

@@ -1,0 +1,285 @@
+"""Full-size benchmark: the classic tutorial loop vs ours, the speed levers one by one, and every preset on IMDb.
+
+    python bench/bench.py --data ../shared/data/imdb            # everything (about 75 minutes on 2 CPU cores)
+    python bench/bench.py --presets fast --skip-levers         # one preset only
+
+Prints one JSON document and writes it to bench/results/bench-<time>.json. Models are saved under
+bench/results/models/<preset> (an existing one is kept unless --overwrite). Nothing is tuned on the
+test split: each model is scored on it once, after training, and that number is reported as it is.
+"""
+import argparse
+import json
+import math
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+from sentiment_nb.inference import evaluate_dataset, predict_sentiment, save_model
+from sentiment_nb.lstm import ModelConfig, SentimentModel, count_parameters
+from sentiment_nb.text import load_imdb
+from sentiment_nb.tokenizer import encode_texts, pad_batch, pad_id, train_tokenizer
+from sentiment_nb.training import (PRESETS, encode_split, fit_sentiment_model, get_preset, make_batches, num_batches,
+                                   padding_share)
+
+HERE = Path(__file__).resolve().parent
+SENTENCE = "This movie is amazing!"
+
+
+def log(*args): print(*args, file=sys.stderr, flush=True)
+
+
+def default_data() -> str:
+    if os.environ.get("SENTIMENT_NB_DATA"): return os.environ["SENTIMENT_NB_DATA"]
+    shared = HERE.parent.parent/"shared"/"data"/"imdb"
+    return str(shared) if shared.is_dir() else "imdb"
+
+
+def environment() -> dict:
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                if l.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    return {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "python": platform.python_version(),
+            "torch": torch.__version__, "cpu": cpu, "cores": os.cpu_count(), "torch_threads": torch.get_num_threads(),
+            "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None}
+
+
+# ---------------------------------------------------------------- one training step, several ways
+class Step:
+    """One training step (batch making included) of an LSTM 300→256 sentiment model, set up one way.
+
+    `tokenize_in_collate`: tokenize the batch's texts in every step, as the classic DataLoader collate does;
+    `bucket`: group reviews of similar length (else random batches); `max_length`: cut reviews (None: never);
+    `packed`: pack_padded_sequence; `bf16`: autocast; `sparse`: sparse embedding gradients + SparseAdam."""
+    def __init__(self, tokenizer, texts, encoded, labels, batch_size, tokenize_in_collate=False, bucket=True,
+                 max_length=None, packed=False, bf16=False, sparse=False, seed=0):
+        torch.manual_seed(seed)
+        self.tokenizer, self.texts, self.labels, self.batch_size = tokenizer, texts, labels, batch_size
+        self.tokenize_in_collate, self.bucket, self.max_length, self.packed, self.bf16 = tokenize_in_collate, bucket, max_length, packed, bf16
+        self.ids = [x[:max_length] if max_length else x for x in encoded]
+        self.model = SentimentModel(ModelConfig(tokenizer.get_vocab_size(), 300, 256, pad_id(tokenizer)))
+        if sparse:
+            self.model.embedding.sparse = True
+            self.optimizers = [torch.optim.SparseAdam(list(self.model.embedding.parameters())),
+                               torch.optim.Adam([p for n, p in self.model.named_parameters() if not n.startswith("embedding")])]
+        else: self.optimizers = [torch.optim.Adam(self.model.parameters())]
+        self.rng, self.queue = random.Random(seed), []
+
+    def next_rows(self) -> list[int]:
+        "The reviews of the next batch, as a shuffled epoch would give them."
+        if not self.queue:
+            order = list(range(len(self.ids))); self.rng.shuffle(order)
+            if self.bucket:  # chunks of 50 batches sorted by length, as make_batches does
+                size = 50 * self.batch_size
+                groups = []
+                for s in range(0, len(order), size):
+                    chunk = sorted(order[s:s + size], key=lambda i: len(self.ids[i]))
+                    groups += [chunk[j:j + self.batch_size] for j in range(0, len(chunk), self.batch_size)]
+                self.rng.shuffle(groups)
+            else: groups = [order[j:j + self.batch_size] for j in range(0, len(order), self.batch_size)]
+            self.queue = groups
+        return self.queue.pop()
+
+    def __call__(self) -> float:
+        start = time.perf_counter()
+        rows = self.next_rows()
+        if self.tokenize_in_collate:
+            ids = [e.ids for e in self.tokenizer.encode_batch([self.texts[i] for i in rows])]
+            ids = [x[:self.max_length] if self.max_length else x for x in ids]
+        else: ids = [self.ids[i] for i in rows]
+        batch, lengths = pad_batch(ids, pad_id(self.tokenizer))
+        for o in self.optimizers: o.zero_grad()
+        with torch.autocast("cpu", torch.bfloat16, enabled=self.bf16):
+            m = self.model
+            if self.packed:
+                packed = pack_padded_sequence(m.embedding(batch), lengths, batch_first=True, enforce_sorted=False)
+                logits = m.linear(m.lstm(packed)[1][0][-1]).squeeze(-1)
+            else: logits = m(batch, lengths)
+        nn.functional.binary_cross_entropy_with_logits(logits.float(), self.labels[rows]).backward()
+        for o in self.optimizers: o.step()
+        return time.perf_counter() - start
+
+
+def time_steps(steps: dict, rounds: int, per_round: dict) -> dict:
+    "Mean seconds per step of each `Step`, interleaving them round by round so machine noise hits all alike."
+    times = {name: [] for name in steps}
+    for name, step in steps.items(): step()  # warm up
+    for r in range(rounds):
+        for name, step in steps.items():
+            times[name] += [step() for _ in range(per_round[name])]
+    return {name: statistics.mean(t) for name, t in times.items()}
+
+
+def profile(step, steps: int = 6, top: int = 8) -> list[dict]:
+    "Where one training step's time goes: the operators with the most self CPU time over a few steps."
+    step()
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+        for _ in range(steps): step()
+    events = sorted(prof.key_averages(), key=lambda e: e.self_cpu_time_total, reverse=True)
+    total = sum(e.self_cpu_time_total for e in events)
+    return [{"op": e.key, "share": round(e.self_cpu_time_total / total, 3)} for e in events[:top]]
+
+
+def speed(data, args) -> dict:
+    "The classic loop vs ours for the seed-size model, and the levers between them."
+    texts, labels = list(data["train"]["text"]), torch.tensor(data["train"]["label"], dtype=torch.float)
+    n = len(texts)
+    tokenizer = train_tokenizer(texts, 30_000, 2)
+    start = time.perf_counter(); encoded = encode_texts(tokenizer, texts); encode_s = time.perf_counter() - start
+    common = dict(tokenizer=tokenizer, texts=texts, encoded=encoded, labels=labels)
+    seed = PRESETS["seed"]
+    baseline = Step(**common, batch_size=8, tokenize_in_collate=True, bucket=False)
+    ours = Step(**common, batch_size=seed.batch_size, max_length=seed.max_length)
+    fastest = Step(**common, batch_size=64, max_length=seed.max_length, bf16=True)
+    log(f"timing the classic loop and ours, {args.rounds} interleaved rounds ...")
+    t = time_steps({"baseline": baseline, "ours": ours, "fastest": fastest}, args.rounds,
+                   {"baseline": 4, "ours": 4, "fastest": 2})
+    baseline_epoch = t["baseline"] * math.ceil(n / 8)
+    ours_epoch = t["ours"] * num_batches(n, seed.batch_size)
+    fastest_epoch = t["fastest"] * num_batches(n, 64)
+    real_tokens = {None: sum(map(len, encoded)), 400: sum(min(len(x), 400) for x in encoded)}
+    flop = 3 * 2 * 4 * 256 * (300 + 256 + 1)  # forward + backward multiply-adds of LSTM 300→256, per token
+    gflops = lambda cut, epoch_s: round(real_tokens[cut] * flop / epoch_s / 1e9, 1)
+    result = {"train_reviews": n, "baseline_step_s": round(t["baseline"], 4), "ours_step_s": round(t["ours"], 4),
+              "baseline_epoch_min": round(baseline_epoch / 60, 2), "ours_epoch_min": round(ours_epoch / 60, 2),
+              "epoch_speedup": round(baseline_epoch / ours_epoch, 1),
+              "ours_fastest_step_s": round(t["fastest"], 4), "ours_fastest_epoch_min": round(fastest_epoch / 60, 2),
+              "epoch_speedup_fastest": round(baseline_epoch / fastest_epoch, 1),
+              "useful_gflops": {"baseline": gflops(None, baseline_epoch), "ours": gflops(400, ours_epoch),
+                                "ours_fastest": gflops(400, fastest_epoch)},
+              "encode_all_s": round(encode_s, 2),
+              "baseline": "vocab 30,000; batch 8 in random order, right-padded to its longest review, no truncation; "
+                          "texts tokenized in every step; LSTM 300→256, one direction; dense Adam",
+              "ours": "the seed preset's loop: reviews tokenized once; batch 32 bucketed by length; cut at 400 tokens; "
+                      "same model, unpacked LSTM read at each review's last token; dense Adam",
+              "ours_fastest": "as ours, with batch 64 and bfloat16 autocast (the speed settings of the fast preset)"}
+    result["profile"] = profile(ours)
+    if args.skip_levers: return result
+    log("timing the levers one at a time ...")
+    variants = {  # each row changes one thing from the row before it (the last rows are side-variants of `ours`)
+        "classic loop": dict(batch_size=8, tokenize_in_collate=True, bucket=False),
+        "+ tokenize once": dict(batch_size=8, bucket=False),
+        "+ length bucketing": dict(batch_size=8),
+        "+ batch 32": dict(batch_size=32),
+        "+ cut at 400 tokens (= seed preset)": dict(batch_size=32, max_length=400),
+        "seed preset, packed LSTM": dict(batch_size=32, max_length=400, packed=True),
+        "seed preset, sparse embedding + SparseAdam": dict(batch_size=32, max_length=400, sparse=True),
+        "seed preset, batch 64": dict(batch_size=64, max_length=400),
+        "seed preset, bfloat16 autocast": dict(batch_size=32, max_length=400, bf16=True),
+    }
+    steps = {name: Step(**common, **kw) for name, kw in variants.items()}
+    per_round = {name: max(1, round(64 / variants[name]["batch_size"])) for name in variants}  # ~64 reviews per round
+    t = time_steps(steps, args.lever_rounds, per_round)
+    rows = [{"setting": name, "step_s": round(t[name], 4),
+             "epoch_min": round(t[name] * num_batches(n, variants[name]["batch_size"]) / 60, 2)} for name in variants]
+    threads = torch.get_num_threads()
+    if threads > 1:
+        torch.set_num_threads(1)
+        one = time_steps({"x": steps["+ cut at 400 tokens (= seed preset)"]}, args.lever_rounds, {"x": 2})["x"]
+        torch.set_num_threads(threads)
+        rows.append({"setting": "seed preset, 1 thread instead of %d" % threads, "step_s": round(one, 4),
+                     "epoch_min": round(one * num_batches(n, 32) / 60, 2)})
+    split = encode_split(tokenizer, data["train"])
+    gen = lambda: torch.Generator().manual_seed(0)
+    result["levers"] = rows
+    result["padding_share"] = {
+        "random batches of 8, no cut": round(padding_share(make_batches(split, 8, 0, True, gen(), bucket=1)), 3),
+        "bucketed batches of 32, cut at 400": round(padding_share(make_batches(
+            encode_split(tokenizer, data["train"], 400), 32, 0, True, gen())), 3)}
+    return result
+
+
+# ---------------------------------------------------------------- presets, full size
+def run_preset(name, data, args) -> dict:
+    config = get_preset(name, **({"epochs": args.epochs} if args.epochs else {}))
+    log(f"preset {name}: {config}")
+    trained = fit_sentiment_model(data, config, progress=False, log=log)
+    start = time.perf_counter(); test = evaluate_dataset(trained, data["test"]); score_s = time.perf_counter() - start
+    predict_sentiment(trained.model, trained.tokenizer, SENTENCE)
+    times = []
+    for _ in range(200):
+        t = time.perf_counter(); predict_sentiment(trained.model, trained.tokenizer, SENTENCE); times.append(time.perf_counter() - t)
+    path = Path(args.out_dir)/"models"/name
+    save_model(path, trained, metrics={"test_accuracy": test["accuracy"], "test_n": test["n"]}, overwrite=args.overwrite)
+    best_valid = max(trained.history, key=lambda r: r["valid_accuracy"])
+    row = {"config": config.to_dict(), "parameters": count_parameters(trained.model),
+           "train_minutes": round(trained.seconds["train"] / 60, 2),
+           "prepare_minutes": round((trained.seconds["tokenize"] + trained.seconds["embeddings"]) / 60, 2),
+           "valid_accuracy": round(trained.history[-1]["valid_accuracy"], 4),
+           "best_valid_epoch": best_valid["epoch"], "test_accuracy": round(test["accuracy"], 4), "test_n": test["n"],
+           "score_test_s": round(score_s, 1), "predict_ms_p50": round(1000 * statistics.median(times), 2),
+           "epochs": [{k: round(v, 4) for k, v in r.items()} for r in trained.history],
+           "seconds": trained.seconds, "model_dir": str(path), "coverage": trained.coverage}
+    log(json.dumps({k: v for k, v in row.items() if k not in ("config", "epochs")}))
+    return row
+
+
+def embedding_study(preset, data, args, done: dict | None) -> list[dict]:
+    "The same recipe and budget from three starting points: random rows, in-domain Word2Vec, GoogleNews (if given)."
+    starts = {"random": {"embedding_init": "random"}, "in-domain Word2Vec": {}}
+    if args.google_news: starts["GoogleNews"] = {"word2vec_path": args.google_news}
+    rows = []
+    for name, change in starts.items():
+        if not change and done: row = done  # the preset's own run already is this row
+        else:
+            config = get_preset(preset, **change, **({"epochs": args.epochs} if args.epochs else {}))
+            log(f"embedding study, {name}: {config}")
+            trained = fit_sentiment_model(data, config, progress=False, log=log)
+            row = {"valid_accuracy": round(trained.history[-1]["valid_accuracy"], 4), "coverage": trained.coverage,
+                   "test_accuracy": round(evaluate_dataset(trained, data["test"])["accuracy"], 4),
+                   "train_minutes": round(trained.seconds["train"] / 60, 2)}
+        rows.append({"start": name, "preset": preset, **{k: row[k] for k in ("valid_accuracy", "test_accuracy", "train_minutes")},
+                     "token_coverage": round(row["coverage"].get("token_coverage", 0.0), 4)})
+        log(json.dumps(rows[-1]))
+    return rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", default=default_data(), help="IMDb folder in Hugging Face layout, or 'imdb' for the Hub")
+    parser.add_argument("--presets", default="seed,fast,best", help="comma-separated presets to train (empty: none)")
+    parser.add_argument("--epochs", type=int, default=None, help="override every preset's epochs (for a quick trial)")
+    parser.add_argument("--rounds", type=int, default=8, help="interleaved timing rounds, classic loop vs ours")
+    parser.add_argument("--lever-rounds", type=int, default=3, help="timing rounds per lever")
+    parser.add_argument("--skip-levers", action="store_true", help="only the classic-vs-ours timing")
+    parser.add_argument("--skip-speed", action="store_true", help="no step timings at all")
+    parser.add_argument("--embedding-study", default=None, metavar="PRESET",
+                        help="also train PRESET from random embeddings (and GoogleNews with --google-news) at equal budget")
+    parser.add_argument("--google-news", default=None, metavar="PATH", help="GoogleNews-vectors-negative300.bin.gz for the study")
+    parser.add_argument("--out-dir", default=str(HERE/"results"), help="where the JSON and the models go")
+    parser.add_argument("--overwrite", action="store_true", help="replace models saved by an earlier run")
+    args = parser.parse_args(argv)
+    presets = [p for p in args.presets.split(",") if p]
+    unknown = [p for p in presets if p not in PRESETS]
+    if unknown: parser.error(f"unknown preset(s) {unknown}; choose from {sorted(PRESETS)}")
+    taken = [p for p in presets if (Path(args.out_dir)/"models"/p).exists()]
+    if taken and not args.overwrite: parser.error(f"{args.out_dir}/models already has {taken}; pass --overwrite or another --out-dir")
+    started = time.perf_counter()
+    data = load_imdb(args.data)
+    log(f"data {args.data}: " + ", ".join(f"{k} {len(v):,}" for k, v in data.items()))
+    result = {"command": " ".join(["python", "bench/bench.py", *(argv if argv is not None else sys.argv[1:])]),
+              "data": args.data, "environment": environment()}
+    if not args.skip_speed: result["speed"] = speed(data, args); log(json.dumps(result["speed"]))
+    result["presets"] = {name: run_preset(name, data, args) for name in presets}
+    if args.embedding_study:
+        result["embedding_study"] = embedding_study(args.embedding_study, data, args, result["presets"].get(args.embedding_study))
+    if "fast" in result["presets"]:
+        fast = result["presets"]["fast"]
+        result["predict_ms_p50"], result["score_test_s"] = fast["predict_ms_p50"], fast["score_test_s"]
+    result["total_minutes"] = round((time.perf_counter() - started) / 60, 1)
+    out = Path(args.out_dir); out.mkdir(parents=True, exist_ok=True)
+    path = out/f"bench-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}.json"
+    path.write_text(json.dumps(result, indent=1))
+    print(json.dumps(result, indent=1))
+    log(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main()
