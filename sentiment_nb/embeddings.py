@@ -134,13 +134,13 @@ def embedding_explorer(vectors: KeyedVectors, word: str = "love", tuned: KeyedVe
     sources = {"Word2Vec": vectors, **({"after training": tuned} if tuned is not None else {})}
     def show_word(*_):
         near.value = neighbours_html(box.value, sources)
+        key = box.value.strip().lower()
+        if key not in vectors: strip.clear_output(); return
         with strip:
             strip.clear_output(wait=True)
-            key = box.value.strip().lower()
-            if key in vectors:
-                fig, ax = plt.subplots(figsize=(8, 0.5))
-                ax.imshow(vectors[key][None], aspect="auto", cmap="coolwarm"); ax.set(yticks=[], title=f"vector of {key!r}")
-                plt.show()
+            fig, ax = plt.subplots(figsize=(8, 0.5))
+            ax.imshow(vectors[key][None], aspect="auto", cmap="coolwarm"); ax.set(yticks=[], title=f"vector of {key!r}")
+            plt.show()
     def show_words(*_):
         with picture:
             picture.clear_output(wait=True)

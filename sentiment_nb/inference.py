@@ -158,7 +158,8 @@ def importance_html(importance: dict) -> str:
 def sentiment_explorer(model: SentimentModel, tokenizer, text: str = RUNNING_EXAMPLE, examples=SEED_SENTENCES):
     "A text box (and a menu of example sentences) showing the label, the probability and each word's push as you type."
     import ipywidgets as W
-    menu = W.Dropdown(options=[("choose an example", None)] + [(t, t) for t in (RUNNING_EXAMPLE, *examples)], description="examples")
+    menu = W.Dropdown(options=[("choose an example", None)] + [(t, t) for t in (RUNNING_EXAMPLE, *examples)],
+                      description="examples", layout=W.Layout(width="50%"))
     box = W.Textarea(value=text, description="review", layout=W.Layout(width="80%"))
     bar, out = W.FloatProgress(min=0, max=1, description="positive"), W.HTML()
     def show(*_):

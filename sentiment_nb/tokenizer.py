@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['PAD', 'UNK', 'RUNNING_EXAMPLE', 'SEED_SENTENCES', 'new_tokenizer', 'split_words', 'train_tokenizer',
            'special_token_id', 'pad_id', 'unk_id', 'unknown_share', 'encode_texts', 'pad_batch', 'save_tokenizer',
-           'load_tokenizer', 'token_table', 'padded_grid', 'tokens_html', 'tokenizer_explorer']
+           'load_tokenizer', 'token_table', 'padded_grid', 'tokens_html', 'vocabulary_counts', 'shrink_vocabulary',
+           'tokenizer_explorer']
 
 # %% ../nbs/01_tokenizer.ipynb #976de214
 from pathlib import Path
@@ -126,6 +127,23 @@ def tokens_html(tokenizer: Tokenizer, texts) -> str:
             f"<table>{rows}</table><p>the padded batch, {len(grid['ids'])} × {len(grid['ids'][0]) if grid['ids'] else 0}:</p>"
             f"<table style='font-size:11px'>{batch}</table>")
 
+# %% ../nbs/01_tokenizer.ipynb #5d5bd738
+def vocabulary_counts(texts) -> tuple[Tokenizer, torch.Tensor]:
+    "A tokenizer that keeps every word of `texts`, and how often each of its IDs occurs in them."
+    texts = list(texts)
+    full = train_tokenizer(texts, vocab_size=2**31 - 1, min_frequency=1)
+    ids = torch.tensor([i for enc in full.encode_batch(texts) for i in enc.ids], dtype=torch.long)
+    return full, torch.bincount(ids, minlength=full.get_vocab_size())  # counts: [vocab]
+
+def shrink_vocabulary(full: Tokenizer, counts: torch.Tensor, vocab_size: int, min_frequency: int) -> Tokenizer:
+    "The tokenizer `train_tokenizer(texts, vocab_size, min_frequency)` would give, cut from `vocabulary_counts(texts)`."
+    specials = {special_token_id(full, PAD), special_token_id(full, UNK)}
+    by_id, counts = sorted(full.get_vocab().items(), key=lambda item: item[1]), counts.tolist()  # the trainer's order: most frequent first
+    kept = [word for word, i in by_id if i in specials or counts[i] >= min_frequency][:vocab_size]
+    tok = new_tokenizer()
+    tok.model = WordLevel({word: i for i, word in enumerate(kept)}, unk_token=UNK)
+    return tok
+
 # %% ../nbs/01_tokenizer.ipynb #968b6d2e
 def tokenizer_explorer(tokenizer: Tokenizer, text: str = RUNNING_EXAMPLE + "\nWhat a zorblaxian film!", texts=None):
     "A text box (one sentence per line) showing tokens, IDs, <unk> and the padded batch; with `texts`, vocabulary controls."
@@ -133,12 +151,9 @@ def tokenizer_explorer(tokenizer: Tokenizer, text: str = RUNNING_EXAMPLE + "\nWh
     box, out = W.Textarea(value=text, description="text", layout=W.Layout(width="80%", height="5em")), W.HTML()
     sizes = W.SelectionSlider(options=[100, 500, 2_000, 5_000, 20_000, 30_000], value=20_000, description="vocab_size")
     min_freq = W.IntSlider(value=2, min=1, max=20, description="min_frequency")
-    trained = {}
+    full, counts = vocabulary_counts(texts) if texts is not None else (None, None)  # about a second, once
     def current() -> Tokenizer:
-        if texts is None: return tokenizer
-        key = (sizes.value, min_freq.value)
-        if key not in trained: trained[key] = train_tokenizer(texts, *key)
-        return trained[key]
+        return tokenizer if texts is None else shrink_vocabulary(full, counts, sizes.value, min_freq.value)
     def show(*_): out.value = tokens_html(current(), [line for line in box.value.splitlines() if line.strip()])
     for w in (box, sizes, min_freq): w.observe(show, "value")
     show()

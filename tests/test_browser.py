@@ -66,6 +66,7 @@ def lab(browser, tmp_path_factory):
     "A JupyterLab server on a copy of nbs/, on a free port with a random token: yields its base URL and token."
     work = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT/"nbs", work/"nbs")
+    for path in (work/"nbs").glob("*.ipynb"): _skip_slow_cells(path)
     settings = work/"settings"
     for name, values in LAB_SETTINGS.items():
         (settings/name).parent.mkdir(parents=True, exist_ok=True)
@@ -95,6 +96,15 @@ def lab(browser, tmp_path_factory):
         log.close()
 
 
+def _skip_slow_cells(path: Path):
+    "Empty the cells flagged `#| slow` (full-size data and training), as `nbdev_test` skips them."
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code" and any(line.strip() == "#| slow" for line in cell["source"]):
+            cell["source"] = ["# a slow cell: skipped here, as nbdev_test does without --flags slow"]
+    path.write_text(json.dumps(nb))
+
+
 def _run_all(page, url: str, token: str, notebook: str):
     "Open `notebook`, wait for its kernel, run all cells and wait until every one has finished without error."
     page.goto(f"{url}/lab/tree/{notebook}?reset&token={token}")  # reset: no tabs from an earlier test
@@ -111,10 +121,11 @@ def _run_all(page, url: str, token: str, notebook: str):
         if prompts and not busy and not any("*" in p for p in prompts): break
         page.wait_for_timeout(1000)
     else: pytest.fail(f"{notebook}: cells still running after {RUN_TIMEOUT} s")
-    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
-    if errors.count(): pytest.fail(f"{notebook}: a cell failed:\n{errors.first.inner_text()[-3000:]}")
     unrun = [p for p in page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts() if not re.search(r"\d", p)]
-    assert not unrun, f"{notebook}: {len(unrun)} cells did not run"
+    if unrun:  # a cell failed and the rest were not run: show the traceback
+        stderr = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
+        errors = [text for text in stderr if "Error" in text or "Traceback" in text]
+        pytest.fail(f"{notebook}: {len(unrun)} cells did not run. {(errors or ['no traceback shown'])[-1][-3000:]}")
 
 
 def _last_widget(page):
@@ -148,7 +159,7 @@ def interact_text(cell):
     "00: choose Positive reviews only."
     out = cell.locator(".widget-html, .widget-output")
     before = _text(out)
-    assert "Negative" in before and "<br />" in before  # the raw HTML a student must notice
+    assert "[Negative" in before
     cell.locator(".widget-dropdown select").first.select_option(label="Positive")
     after = _wait_change(out, before)
     assert "Positive" in after and "[Negative" not in after
@@ -159,19 +170,21 @@ def interact_tokenizer(cell):
     "01: type a sentence with an unknown word."
     out = cell.locator(".widget-html")
     before = _text(out)
-    cell.locator(".widget-text input").first.fill("I really love this zorblaxian movie")
+    cell.locator("textarea").first.fill("I really love this zorblaxian movie")
     after = _wait_change(out, before)
     assert "zorblaxian" in after and "<unk>" in after
     return after
 
 
 def interact_embeddings(cell):
-    "02: type another word."
-    out = cell.locator(".widget-html, .widget-output")
+    "02: type a word without a vector, then another word."
+    out = cell.locator(".widget-html")
     before = _text(out)
-    cell.locator(".widget-text input").first.fill("movie")
+    cell.locator(".widget-text input").first.fill("zorblax")
     after = _wait_change(out, before)
-    assert "film" in after
+    assert "has no vector" in after
+    cell.locator(".widget-text input").first.fill("movie")
+    assert "has no vector" not in _wait_change(out, after)
     return after
 
 
@@ -201,9 +214,8 @@ def interact_loss(cell):
 def interact_training(cell):
     "05: after the live run, go back to the first snapshot: the sentences' probabilities differ."
     out = cell.locator(".widget-html")
-    progress = cell.locator(".widget-progress .progress-bar").first
-    assert progress.get_attribute("style") and "100%" in progress.get_attribute("style")
     before = _text(out)
+    assert "batch 450 (epoch 2)" in before  # the last record: training went through both epochs
     _slide_to_start(cell.locator(".widget-slider"))
     after = _wait_change(out, before)
     assert "batch 0" in after
@@ -251,3 +263,9 @@ def _stop_kernels(url: str, token: str):
     with urllib.request.urlopen(f"{url}/api/kernels?token={token}", timeout=10) as response: kernels = json.load(response)
     for kernel in kernels:
         urllib.request.urlopen(urllib.request.Request(f"{url}/api/kernels/{kernel['id']}?token={token}", method="DELETE"), timeout=30)
+
+
+def test_ci_installs_the_browser_and_requires_this_test():
+    ci = (ROOT/".ci"/"run").read_text()
+    assert "apt-get install" in ci and "chromium" in ci and "SENTIMENT_NB_REQUIRE_BROWSER=1" in ci
+    assert ci.index("SENTIMENT_NB_REQUIRE_BROWSER=1") < ci.index('bash -c "$test_command"')

@@ -16,8 +16,8 @@ from sentiment_nb.loss import loss_at, loss_explorer, loss_html, plot_loss_curve
 from sentiment_nb.lstm import (ModelConfig, SentimentModel, lstm_cell_step, lstm_explorer, lstm_step_html, lstm_trace,
                                lstm_weights, plot_lstm_trace)
 from sentiment_nb.text import length_histogram, pick_reviews, plot_length_histogram, review_browser, review_html
-from sentiment_nb.tokenizer import (PAD, RUNNING_EXAMPLE, SEED_SENTENCES, UNK, pad_id, padded_grid, token_table,
-                                    tokenizer_explorer, tokens_html, train_tokenizer)
+from sentiment_nb.tokenizer import (PAD, RUNNING_EXAMPLE, SEED_SENTENCES, UNK, pad_id, padded_grid, shrink_vocabulary,
+                                    token_table, tokenizer_explorer, tokens_html, train_tokenizer, vocabulary_counts)
 from sentiment_nb.training import score_sentences, training_dashboard, watch_training
 
 
@@ -146,7 +146,16 @@ def test_token_table_grid_and_html_mark_unknown_and_padding(tiny_trained):
     assert "&lt;unk&gt;" in page and "&lt;pad&gt;" in page and "2 × 4" in page and "<unk>" not in page
 
 
-def test_tokenizer_explorer_retrains_on_the_controls(small_data):
+def test_shrink_vocabulary_is_what_training_gives(small_data):
+    texts = small_data["train"]["text"]
+    full, counts = vocabulary_counts(texts)
+    for size, min_freq in ((50, 1), (1_000, 3), (100_000, 2)):
+        assert shrink_vocabulary(full, counts, size, min_freq).get_vocab() == train_tokenizer(texts, size, min_freq).get_vocab()
+    small = shrink_vocabulary(full, counts, 50, 1)
+    assert small.encode("I love zorblaxian").tokens[-1] == UNK and small.normalizer is not None
+
+
+def test_tokenizer_explorer_follows_the_controls(small_data):
     box, controls, out = tokenizer_explorer(train_tokenizer(small_data["train"]["text"]), texts=small_data["train"]["text"]).children
     sizes, min_freq = controls.children
     before = out.value
@@ -250,17 +259,19 @@ def fast_sized(sample_data):
     return SentimentModel(ModelConfig(30_000, 300, 128, pad_id(tokenizer), **extra)).eval(), tokenizer
 
 
-def test_widget_updates_take_less_than_200_ms(fast_sized, small_data, capsys):
+def test_widget_updates_take_less_than_200_ms(fast_sized, small_data, sample_data, capsys):
     model, tokenizer = fast_sized
     text = "I don't think this is a good movie, although the actors really tried their best."
     trace = lstm_trace(model, tokenizer, text)
     vectors = embedding_vectors(tokenizer, model.embedding.weight)
     train_texts = small_data["train"]["text"]
+    full, counts = vocabulary_counts(sample_data["train"]["text"])
     updates = {
         "03 lstm: new text (trace + HTML)": lambda: lstm_step_html(lstm_trace(model, tokenizer, text), 3),
         "03 lstm: slider step (HTML)": lambda: lstm_step_html(trace, 5),
         "06 inference: new text (leave-one-out + HTML)": lambda: importance_html(word_importance(model, tokenizer, text)),
         "01 tokenizer: new text (tables)": lambda: tokens_html(tokenizer, [text, RUNNING_EXAMPLE]),
+        "01 tokenizer: vocab_size slider (shrink + tables)": lambda: tokens_html(shrink_vocabulary(full, counts, 5_000, 3), [text]),
         "02 embeddings: new word (neighbours)": lambda: neighbours_html("movie", {"a": vectors, "b": vectors}),
         "04 loss: slider (numbers + figure as PNG)": lambda: (loss_html(1.3), _png(plot_loss_curve(1.3))),
         "00 text: filter (reviews + histogram as PNG)": lambda: (pick_reviews(small_data["train"], 1, 0, 200, 3),
