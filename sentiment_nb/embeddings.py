@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['GOOGLE_NEWS_FILE', 'train_word2vec', 'cache_dir', 'word2vec_key', 'cached_word2vec', 'load_google_news_vectors',
-           'find_vector', 'build_embedding_matrix', 'embedding_coverage', 'nearest_words', 'embedding_explorer']
+           'find_vector', 'build_embedding_matrix', 'embedding_coverage', 'nearest_words', 'embedding_vectors',
+           'project_words', 'plot_projection', 'neighbours_html', 'embedding_explorer']
 
 # %% ../nbs/02_embeddings.ipynb #afb948b5
 import hashlib
@@ -117,21 +118,72 @@ def nearest_words(vectors: KeyedVectors, word: str, topn: int = 8) -> list[tuple
     word = word.strip().lower()
     return [(w, round(float(s), 3)) for w, s in vectors.most_similar(word, topn=topn)] if word in vectors else []
 
-# %% ../nbs/02_embeddings.ipynb #4e9d17e2
-def embedding_explorer(vectors: KeyedVectors, word: str = "love"):
-    "A text box showing a word's nearest neighbours and its vector."
+# %% ../nbs/02_embeddings.ipynb #d9cabf75
+def embedding_vectors(tokenizer: Tokenizer, matrix) -> KeyedVectors:
+    "gensim `KeyedVectors` for the vocabulary's words from a `[vocab_size, dim]` embedding matrix (e.g. a trained model's)."
+    matrix = torch.as_tensor(matrix).detach().float().numpy()
+    if matrix.shape[0] != tokenizer.get_vocab_size():
+        raise ValueError(f"The matrix has {matrix.shape[0]} rows but the tokenizer has {tokenizer.get_vocab_size()} tokens; "
+                         "use the tokenizer the matrix was built with.")
+    words = [(w, i) for w, i in sorted(tokenizer.get_vocab().items(), key=lambda item: item[1]) if w not in (PAD, UNK)]
+    vectors = KeyedVectors(vector_size=matrix.shape[1])
+    vectors.add_vectors([w for w, _ in words], matrix[[i for _, i in words]])
+    return vectors
+
+# %% ../nbs/02_embeddings.ipynb #ebb93b0e
+def project_words(vectors: KeyedVectors, words) -> dict:
+    "2-D coordinates of the `words` that have a vector, on their two principal components; also the words left out."
+    words = [w.strip().lower() for w in words if w.strip()]
+    kept = [w for w in words if w in vectors]
+    if len(kept) < 2: return {"words": kept, "xy": np.zeros((len(kept), 2)), "missing": [w for w in words if w not in vectors]}
+    centred = np.stack([vectors[w] for w in kept]); centred = centred - centred.mean(0)  # [n, dim]
+    _, _, directions = np.linalg.svd(centred, full_matrices=False)  # rows: the directions of most spread first
+    return {"words": kept, "xy": centred @ directions[:2].T, "missing": [w for w in words if w not in vectors]}  # xy: [n, 2]
+
+# %% ../nbs/02_embeddings.ipynb #3cdd7189
+def plot_projection(projection: dict):
+    "The projected words as a labelled scatter plot: a static figure."
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    ax.scatter(*projection["xy"].T, s=12)
+    for word, (x, y) in zip(projection["words"], projection["xy"]): ax.annotate(word, (x, y), fontsize=9)
+    ax.set(xticks=[], yticks=[], title="words on their two main directions")
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/02_embeddings.ipynb #6677b4cc
+def neighbours_html(word: str, sources: dict, topn: int = 8) -> str:
+    "An HTML table of `word`'s nearest neighbours in each of `sources` ({name: KeyedVectors})."
+    import html
+    cells = []
+    for name, vectors in sources.items():
+        near = nearest_words(vectors, word, topn)
+        cells.append("<br>".join(f"{html.escape(w)} ({s:.2f})" for w, s in near) or f"<i>{html.escape(word)!r} has no vector</i>")
+    head = "".join(f"<th>{html.escape(name)}</th>" for name in sources)
+    return f"<table><tr>{head}</tr><tr>{''.join(f'<td style=vertical-align:top>{c}</td>' for c in cells)}</tr></table>"
+
+# %% ../nbs/02_embeddings.ipynb #3e2ce89c
+def embedding_explorer(vectors: KeyedVectors, word: str = "love", tuned: KeyedVectors | None = None,
+                       words=("good", "great", "bad", "awful", "movie", "film")):
+    "A word box (neighbours, vector strip; beside `tuned` vectors if given) and a word list drawn in 2-D."
     import ipywidgets as W
     import matplotlib.pyplot as plt
-    box, out = W.Text(value=word, description="word"), W.Output()
-    def show(*_):
-        out.clear_output(wait=True)
-        with out:
-            near = nearest_words(vectors, box.value)
-            if not near: return print(f"{box.value!r} has no vector")
-            print(", ".join(f"{w} ({s})" for w, s in near))
-            fig, ax = plt.subplots(figsize=(8, 0.6))
-            ax.imshow(vectors[box.value.strip().lower()][None], aspect="auto", cmap="coolwarm"); ax.set_yticks([])
+    box, near, strip = W.Text(value=word, description="word"), W.HTML(), W.Output()
+    chosen, picture = W.Text(value=", ".join(words), description="words", layout=W.Layout(width="80%")), W.Output()
+    sources = {"Word2Vec": vectors, **({"after training": tuned} if tuned is not None else {})}
+    def show_word(*_):
+        near.value = neighbours_html(box.value, sources)
+        key = box.value.strip().lower()
+        if key not in vectors: strip.clear_output(); return
+        with strip:
+            strip.clear_output(wait=True)
+            fig, ax = plt.subplots(figsize=(8, 0.5))
+            ax.imshow(vectors[key][None], aspect="auto", cmap="coolwarm"); ax.set(yticks=[], title=f"vector of {key!r}")
             plt.show()
-    box.observe(show, "value")
-    show()
-    return W.VBox([box, out])
+    def show_words(*_):
+        with picture:
+            picture.clear_output(wait=True)
+            plot_projection(project_words(vectors, chosen.value.split(","))); plt.show()
+    box.observe(show_word, "value"); chosen.observe(show_words, "value")
+    show_word(); show_words()
+    return W.VBox([box, near, strip, chosen, picture])

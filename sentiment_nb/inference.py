@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['MAX_PREDICT_TOKENS', 'FORMAT_NAME', 'FORMAT_VERSION', 'MODEL_FILES', 'Prediction', 'predict_batch',
-           'predict_sentiment', 'save_model', 'load_model', 'evaluate_dataset', 'sentiment_explorer']
+           'predict_sentiment', 'save_model', 'load_model', 'evaluate_dataset', 'word_importance', 'importance_html',
+           'sentiment_explorer']
 
 # %% ../nbs/06_inference.ipynb #1fc39549
 import json
@@ -123,16 +124,50 @@ def evaluate_dataset(trained: TrainedModel, dataset, batch_size: int = 256) -> d
     split = encode_split(trained.tokenizer, dataset, trained.config.max_length)
     return evaluate(trained.model, split, pad_id(trained.tokenizer), batch_size, bf16=trained.config.bf16)
 
-# %% ../nbs/06_inference.ipynb #94a1d1d9
-def sentiment_explorer(model: SentimentModel, tokenizer, text: str = RUNNING_EXAMPLE):
-    "A text box showing the predicted label and probability as you type."
+# %% ../nbs/06_inference.ipynb #b48f773a
+import html
+
+from .tokenizer import SEED_SENTENCES
+
+# %% ../nbs/06_inference.ipynb #3847c172
+@torch.no_grad()
+def word_importance(model: SentimentModel, tokenizer, text: str, max_tokens: int = 100) -> dict:
+    "Leave-one-word-out: how much each token moves the logit (positive: towards Positive), for the first `max_tokens` tokens."
+    enc = tokenizer.encode(_check_text(text))
+    ids, words = enc.ids[:max_tokens], [text[a:b] for a, b in enc.offsets[:max_tokens]]
+    variants = [ids] + [ids[:k] + ids[k + 1:] for k in range(len(ids))]  # the text, then the text without each token
+    batch, lengths = pad_batch(variants, pad_id(tokenizer))  # [1 + time, time]
+    model.eval()
+    logits = model(batch, lengths)  # [1 + time]
+    return {"words": words, "tokens": enc.tokens[:max_tokens], "ids": ids, "scores": (logits[0] - logits[1:]).tolist(),
+            "logit": float(logits[0]), "probability": float(logit_to_probability(logits[0])), "cut": len(enc.ids) > max_tokens}
+
+# %% ../nbs/06_inference.ipynb #c678dda8
+def importance_html(importance: dict) -> str:
+    "The text's words coloured by how much each pushes the prediction (green: Positive, red: Negative), with the label."
+    scale = max((abs(s) for s in importance["scores"]), default=0) or 1
+    def colour(s): return f"rgba(0,160,0,{abs(s) / scale:.2f})" if s > 0 else f"rgba(220,0,0,{abs(s) / scale:.2f})"
+    words = " ".join(f"<span title='{s:+.3f}' style='padding:1px 3px;border-radius:3px;background:{colour(s)}'>"
+                     f"{html.escape(w)}</span>" for w, s in zip(importance["words"], importance["scores"]))
+    p = importance["probability"]
+    cut = f" (only the first {len(importance['ids'])} tokens are shown)" if importance["cut"] else ""
+    return (f"<div class='word-importance'><p><b>{LABEL_NAMES[int(p > 0.5)]}</b>, probability positive {p:.3f} "
+            f"(logit {importance['logit']:+.3f}){cut}</p><p style='font-size:15px;line-height:1.8'>{words}</p></div>")
+
+# %% ../nbs/06_inference.ipynb #2469879d
+def sentiment_explorer(model: SentimentModel, tokenizer, text: str = RUNNING_EXAMPLE, examples=SEED_SENTENCES):
+    "A text box (and a menu of example sentences) showing the label, the probability and each word's push as you type."
     import ipywidgets as W
+    menu = W.Dropdown(options=[("choose an example", None)] + [(t, t) for t in (RUNNING_EXAMPLE, *examples)],
+                      description="examples", layout=W.Layout(width="50%"))
     box = W.Textarea(value=text, description="review", layout=W.Layout(width="80%"))
-    bar, label = W.FloatProgress(min=0, max=1, description="positive"), W.HTML()
+    bar, out = W.FloatProgress(min=0, max=1, description="positive"), W.HTML()
     def show(*_):
-        if not box.value.strip(): label.value = "<i>type some text</i>"; return
-        p = predict_sentiment(model, tokenizer, box.value)
-        bar.value, label.value = p.probability, f"<b>{p.label}</b> (probability positive {p.probability:.3f})"
-    box.observe(show, "value")
+        if not box.value.strip(): out.value = "<i>type some text</i>"; return
+        importance = word_importance(model, tokenizer, box.value)
+        bar.value, out.value = importance["probability"], importance_html(importance)
+    def pick(*_):
+        if menu.value: box.value = menu.value
+    box.observe(show, "value"); menu.observe(pick, "value")
     show()
-    return W.VBox([box, W.HBox([bar, label])])
+    return W.VBox([menu, box, bar, out])

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['POOLINGS', 'ModelConfig', 'last_real_state', 'reverse_padded', 'masked_max_mean', 'SentimentModel',
-           'count_parameters', 'time_training_step', 'hidden_states', 'hidden_state_explorer']
+           'count_parameters', 'time_training_step', 'lstm_weights', 'lstm_cell_step', 'lstm_trace', 'plot_lstm_trace',
+           'lstm_step_html', 'lstm_explorer']
 
 # %% ../nbs/03_lstm.ipynb #baf1def9
 import time
@@ -110,30 +111,102 @@ def time_training_step(forward, *args, repeats: int = 3) -> float:
         times.append(time.perf_counter() - start)
     return sorted(times)[len(times) // 2]
 
-# %% ../nbs/03_lstm.ipynb #e92359cd
-@torch.no_grad()
-def hidden_states(model: SentimentModel, ids: list[int]) -> dict:
-    "The LSTM's hidden state after each token of one review, and the final logit."
-    embedded = model.embedding(torch.tensor([ids]))  # [1, time, embed_size]
-    outputs, _ = model.lstm(embedded)  # [1, time, num_hiddens]
-    return {"h": outputs[0], "logit": float(model.linear(outputs[0, -1]))}  # h: [time, num_hiddens]
+# %% ../nbs/03_lstm.ipynb #27bb951f
+def lstm_weights(lstm: nn.LSTM) -> dict:
+    "The weights of a one-layer, one-direction `nn.LSTM`, split per gate: {'i': (W_x, W_h, b), 'f': ..., 'g': ..., 'o': ...}."
+    if lstm.num_layers != 1 or lstm.bidirectional or lstm.proj_size or not lstm.bias:
+        raise ValueError("lstm_weights reads a one-layer, one-direction nn.LSTM with biases and no projection; "
+                         f"got num_layers={lstm.num_layers}, bidirectional={lstm.bidirectional}. Pass one direction (e.g. model.lstm).")
+    w_x, w_h = lstm.weight_ih_l0.chunk(4), lstm.weight_hh_l0.chunk(4)  # each [num_hiddens, embed_size] / [num_hiddens, num_hiddens]
+    b = (lstm.bias_ih_l0 + lstm.bias_hh_l0).chunk(4)  # each [num_hiddens]
+    return {gate: (w_x[k], w_h[k], b[k]) for k, gate in enumerate("ifgo")}  # PyTorch's order: i, f, g, o
 
-# %% ../nbs/03_lstm.ipynb #6909d166
-def hidden_state_explorer(model: SentimentModel, tokenizer, text: str, num_units: int = 32):
-    "A text box that draws the hidden state after each word as a heat map."
-    import ipywidgets as W
+# %% ../nbs/03_lstm.ipynb #7a589c09
+def lstm_cell_step(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, weights: dict) -> dict:
+    "One LSTM step written out: the gates i, f, o, the candidate g, and the new c and h."
+    pre = {gate: x @ w_x.T + h @ w_h.T + b for gate, (w_x, w_h, b) in weights.items()}  # each [num_hiddens]
+    i, f, o = torch.sigmoid(pre["i"]), torch.sigmoid(pre["f"]), torch.sigmoid(pre["o"])  # 0..1: how much passes
+    g = torch.tanh(pre["g"])  # -1..1: what could be written
+    c = f * c + i * g  # keep some memory, write some candidate
+    h = o * torch.tanh(c)  # show some memory
+    return {"i": i, "f": f, "g": g, "o": o, "c": c, "h": h}
+
+# %% ../nbs/03_lstm.ipynb #e7bb2765
+import html
+
+from .tokenizer import RUNNING_EXAMPLE, pad_batch
+
+# %% ../nbs/03_lstm.ipynb #65a9bcc5
+@torch.no_grad()
+def lstm_trace(model: SentimentModel, tokenizer, text: str, max_tokens: int = 64) -> dict:
+    "Step the model's (forward) LSTM cell by hand over `text`: tokens, IDs, per-step h, c, i, f, g, o, and the model's logit."
+    ids = tokenizer.encode(text).ids[:max_tokens]
+    if not ids: raise ValueError(f"{text!r} has no tokens to trace; type a few words.")
+    model.eval()
+    weights, x = lstm_weights(model.lstm), model.embedding(torch.tensor(ids))  # x: [time, embed_size]
+    h = c = torch.zeros(model.lstm.hidden_size)  # the LSTM starts from zeros
+    steps = []
+    for x_t in x:
+        steps.append(lstm_cell_step(x_t, h, c, weights)); h, c = steps[-1]["h"], steps[-1]["c"]
+    prefixes, lengths = pad_batch([ids[:t + 1] for t in range(len(ids))], model.config.pad_id)  # [time, time]
+    prefix_logits = model(prefixes, lengths)  # [time]: the logit if the text stopped after each token
+    trace = {name: torch.stack([s[name] for s in steps]).numpy() for name in "hcifgo"}  # each [time, num_hiddens]
+    return {"tokens": [tokenizer.id_to_token(i) for i in ids], "ids": ids, **trace,
+            "prefix_probability": torch.sigmoid(prefix_logits).numpy(),
+            "logit": float(prefix_logits[-1]), "probability": float(torch.sigmoid(prefix_logits[-1]))}
+
+# %% ../nbs/03_lstm.ipynb #eb659b84
+def plot_lstm_trace(trace: dict, num_units: int = 32):
+    "The hidden and cell state after each token as heat maps, and each gate's mean per token: a static figure."
     import matplotlib.pyplot as plt
-    box, out = W.Text(value=text, description="text", layout=W.Layout(width="80%")), W.Output()
-    def show(*_):
-        out.clear_output(wait=True)
-        enc = tokenizer.encode(box.value)
-        if not enc.ids: return
-        trace = hidden_states(model, enc.ids)
-        with out:
-            fig, ax = plt.subplots(figsize=(8, 0.4 * len(enc.ids) + 1))
-            ax.imshow(trace["h"][:, :num_units], cmap="coolwarm", vmin=-1, vmax=1, aspect="auto")
-            ax.set_yticks(range(len(enc.tokens)), enc.tokens); ax.set_xlabel(f"first {num_units} hidden units")
-            ax.set_title(f"logit {trace['logit']:.3f}"); plt.show()
-    box.observe(show, "value")
-    show()
-    return W.VBox([box, out])
+    tokens, steps = trace["tokens"], range(len(trace["tokens"]))
+    fig, axes = plt.subplots(1, 3, figsize=(11, 0.35 * len(tokens) + 1.6), gridspec_kw={"width_ratios": [3, 3, 2]})
+    for ax, name, title in ((axes[0], "h", "hidden state h"), (axes[1], "c", "cell state c")):
+        ax.imshow(trace[name][:, :num_units], cmap="coolwarm", vmin=-1, vmax=1, aspect="auto")
+        ax.set_yticks(steps, tokens); ax.set(title=title, xlabel=f"first {num_units} units")
+    for gate, label in (("i", "input"), ("f", "forget"), ("o", "output")):
+        axes[2].plot(trace[gate].mean(1), steps, "o-", label=label)
+    axes[2].set(xlim=(0, 1), title="mean gate value", yticks=[]); axes[2].invert_yaxis(); axes[2].legend(fontsize=8)
+    fig.suptitle(f"p(positive) = {trace['probability']:.3f} (logit {trace['logit']:+.3f})", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/03_lstm.ipynb #b0b89120
+def _strip(values, low: float, high: float) -> str:
+    "One row of coloured squares, blue at `low` to red at `high`."
+    import matplotlib
+    cmap = matplotlib.colormaps["coolwarm"]
+    cells = "".join(f"<span title='{v:+.3f}' style='display:inline-block;width:9px;height:14px;"
+                    f"background:{matplotlib.colors.to_hex(cmap((v - low) / (high - low)))}'></span>" for v in values)
+    return f"<div style='line-height:0;white-space:nowrap'>{cells}</div>"
+
+def lstm_step_html(trace: dict, step: int, num_units: int = 64) -> str:
+    "HTML for one step of a trace: the tokens (this one marked), then i, f, g, o, c and h as colour strips."
+    words = " ".join(f"<b style='background:#fe9'>{html.escape(t)}</b>" if k == step else html.escape(t)
+                     for k, t in enumerate(trace["tokens"]))
+    rows = [("input gate i", "i", 0, 1), ("forget gate f", "f", 0, 1), ("candidate g", "g", -1, 1),
+            ("output gate o", "o", 0, 1), ("cell state c", "c", -1, 1), ("hidden state h", "h", -1, 1)]
+    strips = "".join(f"<tr><td>{label}</td><td>mean {trace[k][step].mean():+.3f}</td>"
+                     f"<td>{_strip(trace[k][step][:num_units], low, high)}</td></tr>" for label, k, low, high in rows)
+    return (f"<div class='lstm-step'><p>{words}</p><p>step {step + 1} of {len(trace['tokens'])}: "
+            f"<b>{html.escape(trace['tokens'][step])}</b> (ID {trace['ids'][step]}); if the text ended here, "
+            f"p(positive) = {trace['prefix_probability'][step]:.3f}; whole text: {trace['probability']:.3f}</p>"
+            f"<table style='font-size:12px'>{strips}</table></div>")
+
+# %% ../nbs/03_lstm.ipynb #a0b74778
+def lstm_explorer(model: SentimentModel, tokenizer, text: str = RUNNING_EXAMPLE, num_units: int = 64):
+    "A text box and a step slider: the LSTM's gates and states at each token of what you type."
+    import ipywidgets as W
+    box = W.Text(value=text, description="text", continuous_update=True, layout=W.Layout(width="80%"))
+    slider, out = W.IntSlider(value=1, min=1, max=1, description="step"), W.HTML()
+    state = {}
+    def show_step(*_):
+        if state.get("trace"): out.value = lstm_step_html(state["trace"], slider.value - 1, num_units)
+    def show_text(*_):
+        try: state["trace"] = lstm_trace(model, tokenizer, box.value)
+        except ValueError as err: state["trace"] = None; out.value = f"<i>{err}</i>"; return
+        slider.max = slider.value = len(state["trace"]["tokens"])  # start at the last token: the whole text read
+        show_step()
+    box.observe(show_text, "value"); slider.observe(show_step, "value")
+    show_text()
+    return W.VBox([box, slider, out])

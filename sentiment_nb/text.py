@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['HUB_NAME', 'DATA_ENV_VAR', 'LABEL_NAMES', 'LABELLED_FEATURES', 'SAMPLE_SIZES', 'sample_path', 'resolve_data_source',
            'load_raw_imdb', 'count_words', 'split_train_valid', 'load_imdb', 'count_shared_texts', 'load_labelled_file',
-           'load_split', 'make_imdb_sample', 'pick_reviews', 'review_browser']
+           'load_split', 'make_imdb_sample', 'pick_reviews', 'length_histogram', 'review_html', 'plot_length_histogram',
+           'review_browser']
 
 # %% ../nbs/00_text.ipynb #45702f6a
 import os
@@ -178,17 +179,46 @@ def pick_reviews(ds: Dataset, label=None, min_words: int = 0, max_words: int = 1
             if len(picked) == n: break
     return picked
 
-# %% ../nbs/00_text.ipynb #d4cf0761
+# %% ../nbs/00_text.ipynb #ff432169
+def length_histogram(texts, bins: int = 30, max_words: int = 1_500) -> dict:
+    "Counts of reviews per length bin (in words, longer ones in the last bin), and the bin edges."
+    counts, edges = np.histogram(np.minimum(count_words(texts), max_words), bins=bins, range=(0, max_words))
+    return {"counts": counts, "edges": edges}
+
+# %% ../nbs/00_text.ipynb #62333fa2
+def review_html(text: str, max_chars: int = 600) -> str:
+    "The start of a review as HTML, with each `<br />` tag shown (in red) rather than obeyed."
+    import html, re
+    shown = html.escape(text[:max_chars]) + ("…" if len(text) > max_chars else "")
+    return re.sub(r"&lt;br\s*/?&gt;", lambda m: f"<code style='color:#c00'>{m.group(0)}</code>", shown)
+
+# %% ../nbs/00_text.ipynb #8f2a1da6
+def plot_length_histogram(texts, selected: tuple | None = None, max_words: int = 1_500):
+    "The histogram of review lengths, with the `selected` range of words shaded: a static figure."
+    import matplotlib.pyplot as plt
+    hist = length_histogram(texts, max_words=max_words)
+    fig, ax = plt.subplots(figsize=(7, 2.2))
+    ax.stairs(hist["counts"], hist["edges"], fill=True, alpha=0.7)
+    if selected: ax.axvspan(*selected, color="tab:orange", alpha=0.25)
+    ax.set(xlabel=f"words per review (longer than {max_words:,} counted at {max_words:,})", ylabel="reviews")
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/00_text.ipynb #51b9dda1
 def review_browser(ds: Dataset):
-    "A small widget to browse reviews by label and length."
+    "A small widget to browse reviews by label and length, with the length histogram and the raw `<br />` tags marked."
     import ipywidgets as W
+    import matplotlib.pyplot as plt
     label = W.Dropdown(options=[("any", None), ("Negative", 0), ("Positive", 1)], description="label")
     words = W.IntRangeSlider(value=(0, 200), min=0, max=1500, step=10, description="words")
-    out = W.Output()
+    texts, plot, out = ds["text"], W.Output(), W.HTML()
     def show(*_):
-        out.clear_output()
-        with out:
-            for r in pick_reviews(ds, label.value, *words.value, n=3): print(f"[{r['label']}, {r['words']} words] {r['text'][:500]}\n")
+        picked = pick_reviews(ds, label.value, *words.value, n=3)
+        out.value = "".join(f"<p><b>[{r['label']}, {r['words']} words]</b> {review_html(r['text'], 500)}</p>" for r in picked) \
+            or "<i>no review matches</i>"
+        with plot:
+            plot.clear_output(wait=True)
+            plot_length_histogram(texts, words.value); plt.show()
     for w in (label, words): w.observe(show, "value")
     show()
-    return W.VBox([W.HBox([label, words]), out])
+    return W.VBox([W.HBox([label, words]), plot, out])

@@ -7,7 +7,8 @@ __all__ = ['LR_SCHEDULES', 'PRESETS', 'CHECKPOINT_FORMAT', 'CHECKPOINT_VERSION',
            'EncodedSplit', 'encode_split', 'make_batches', 'padding_share', 'evaluate', 'TrainingState', 'lr_factor',
            'distributed_rank', 'init_distributed', 'num_batches', 'train_model', 'TrainedModel', 'default_device',
            'fit_sentiment_model', 'plot_history', 'atomic_directory', 'save_checkpoint', 'load_checkpoint',
-           'resume_training', 'training_dashboard']
+           'resume_training', 'score_sentences', 'TrainingMonitor', 'watch_training', 'plot_training_record',
+           'training_dashboard']
 
 # %% ../nbs/05_training.ipynb #8294a830
 import json
@@ -386,15 +387,102 @@ def resume_training(checkpoint_dir, data, on_epoch=None, progress: bool = True, 
                           _checkpointer(checkpoint_dir, tokenizer, config, saved["extra"]), checkpoint_every, saved)
     return TrainedModel(model, tokenizer, config, history, saved["extra"].get("coverage", {}))
 
-# %% ../nbs/05_training.ipynb #8f86aff3
-def training_dashboard(data, config: TrainConfig):
-    "Train with a live loss/accuracy plot; return the widget and a function that starts training."
+# %% ../nbs/05_training.ipynb #72914281
+import html
+
+from .tokenizer import RUNNING_EXAMPLE, SEED_SENTENCES
+
+# %% ../nbs/05_training.ipynb #3b600030
+@torch.no_grad()
+def score_sentences(model: nn.Module, tokenizer, texts) -> list[float]:
+    "The model's probability of 'positive' for each of a few `texts`; the model's train/eval mode is left as it was."
+    was_training = model.training
+    model.eval()
+    ids, lengths = pad_batch(encode_texts(tokenizer, texts), pad_id(tokenizer))  # [n, longest], [n]
+    probabilities = torch.sigmoid(model(ids, lengths)).tolist()
+    model.train(was_training)
+    return probabilities
+
+# %% ../nbs/05_training.ipynb #0cfa5991
+class TrainingMonitor:
+    "A `checkpoint` callback for `train_model` that records progress, loss, validation accuracy and some sentences' probabilities."
+    def __init__(self, tokenizer, valid: EncodedSplit, steps_per_epoch: int, sentences=(RUNNING_EXAMPLE, *SEED_SENTENCES),
+                 on_record=None):
+        self.tokenizer, self.valid, self.steps_per_epoch, self.sentences = tokenizer, valid, steps_per_epoch, list(sentences)
+        self.on_record, self.rows = on_record, []  # on_record(row) is called after each new row
+
+    def record(self, model: nn.Module, batch: int, epoch: int, train_loss: float | None, valid_accuracy: float | None = None):
+        "Add one row: `batch` counts batches from the start of training."
+        if valid_accuracy is None:
+            valid_accuracy = evaluate(model, self.valid, pad_id(self.tokenizer))["accuracy"]
+            model.train()  # evaluate switched to eval mode in the middle of an epoch
+        row = {"batch": batch, "epoch": epoch, "train_loss": train_loss, "valid_accuracy": valid_accuracy,
+               "probabilities": score_sentences(model, self.tokenizer, self.sentences)}
+        self.rows.append(row)
+        if self.on_record: self.on_record(row)
+
+    def __call__(self, model, optimizer, state: TrainingState):
+        if state.step == 0:  # called after an epoch: its numbers are in the history already
+            last = state.history[-1]
+            self.record(model, (state.epoch - 1) * self.steps_per_epoch, last["epoch"], last["train_loss"], last["valid_accuracy"])
+        else: self.record(model, (state.epoch - 1) * self.steps_per_epoch + state.step, state.epoch, state.loss_sum / max(state.seen, 1))
+
+# %% ../nbs/05_training.ipynb #c24a08bf
+def watch_training(data, config: TrainConfig, every: int = 25, sentences=(RUNNING_EXAMPLE, *SEED_SENTENCES),
+                   on_record=None) -> tuple[TrainedModel, list[dict]]:
+    "Train like `fit_sentiment_model`, recording a `TrainingMonitor` row every `every` batches; return the model and the rows."
+    if every < 1: raise ValueError(f"every must be a positive number of batches, got {every}.")
+    start = fit_sentiment_model(data, TrainConfig(**{**config.to_dict(), "epochs": 0}), progress=False, log=None)
+    tokenizer, model = start.tokenizer, start.model
+    train, valid = (encode_split(tokenizer, data[s], config.max_length) for s in ("train", "valid"))
+    monitor = TrainingMonitor(tokenizer, valid, num_batches(len(train), config.batch_size), sentences, on_record)
+    monitor.record(model, 0, 0, None)
+    history = train_model(model, train, valid, config, pad_id(tokenizer), progress=False, log=None,
+                          checkpoint=monitor, checkpoint_every=every)
+    return TrainedModel(model, tokenizer, config, history, start.coverage), monitor.rows
+
+# %% ../nbs/05_training.ipynb #a54a38b5
+def plot_training_record(rows: list[dict], sentences=(RUNNING_EXAMPLE, *SEED_SENTENCES)):
+    "Training loss, validation accuracy and each sentence's probability against batches: a static figure."
+    import matplotlib.pyplot as plt
+    batches = [r["batch"] for r in rows]
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3))
+    axes[0].plot([r["batch"] for r in rows if r["train_loss"] is not None], [r["train_loss"] for r in rows if r["train_loss"] is not None], ".-")
+    axes[0].set(xlabel="batch", title="training loss (running mean of the epoch)")
+    axes[1].plot(batches, [r["valid_accuracy"] for r in rows], ".-", color="tab:green")
+    axes[1].set(xlabel="batch", title="validation accuracy")
+    for k, text in enumerate(sentences): axes[2].plot(batches, [r["probabilities"][k] for r in rows], ".-", label=text[:28])
+    axes[2].axhline(0.5, color="grey", lw=0.5); axes[2].set(xlabel="batch", ylim=(0, 1), title="p(positive)")
+    axes[2].legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/05_training.ipynb #03ef026c
+def _sentence_bars_html(row: dict, sentences) -> str:
+    "The sentences with their probabilities as horizontal bars, for one record."
+    lines = "".join(f"<tr><td>{html.escape(t)}</td><td><div style='width:160px;background:#eee'><div style='width:{160 * p:.0f}px;"
+                    f"height:12px;background:{'#3a3' if p > 0.5 else '#c33'}'></div></div></td><td>{p:.3f}</td></tr>"
+                    for t, p in zip(sentences, row["probabilities"]))
+    loss = "" if row["train_loss"] is None else f", training loss {row['train_loss']:.4f}"
+    return (f"<p>batch {row['batch']} (epoch {row['epoch']}){loss}, validation accuracy {row['valid_accuracy']:.1%}</p>"
+            f"<table style='font-size:12px'>{lines}</table>")
+
+def training_dashboard(data, config: TrainConfig, every: int = 25, sentences=(RUNNING_EXAMPLE, *SEED_SENTENCES)):
+    "A live view of training (progress, curves, sentences' probabilities); returns the widget and a function that trains."
     import ipywidgets as W
     import matplotlib.pyplot as plt
-    out, rows = W.Output(), []
-    def on_epoch(row):
+    total = config.epochs * math.ceil(len(data["train"]) / config.batch_size)
+    bar = W.IntProgress(value=0, min=0, max=total, description="batches")
+    plot, table, snapshot, rows = W.Output(), W.HTML(), W.IntSlider(value=0, min=0, max=0, description="snapshot"), []
+    def on_record(row):
         rows.append(row)
-        with out:
-            out.clear_output(wait=True)
-            plt.show(plot_history(rows))
-    return out, lambda: fit_sentiment_model(data, config, on_epoch=on_epoch, progress=False, log=None)
+        bar.value, snapshot.max, snapshot.value = row["batch"], len(rows) - 1, len(rows) - 1
+        table.value = _sentence_bars_html(row, sentences)
+        with plot:
+            plot.clear_output(wait=True)
+            plot_training_record(rows, sentences); plt.show()
+    def show_snapshot(*_):
+        if rows: table.value = _sentence_bars_html(rows[snapshot.value], sentences)
+    snapshot.observe(show_snapshot, "value")
+    def start() -> TrainedModel: return watch_training(data, config, every, sentences, on_record)[0]
+    return W.VBox([bar, plot, snapshot, table]), start

@@ -1,0 +1,271 @@
+"""The widgets in a real browser: JupyterLab runs each stage notebook in headless Chromium; we
+use the widget the notebook ends with and check that what it shows changes accordingly.
+
+Needs Chromium (`/usr/bin/chromium`, or `$SENTIMENT_NB_CHROMIUM`) and the `playwright` package.
+Without them the tests are skipped, unless `SENTIMENT_NB_REQUIRE_BROWSER=1` (as in CI), which
+turns the skip into a failure. Screenshots go to `$SENTIMENT_NB_SCREENSHOTS`
+(default `tests/screenshots/`), one per notebook."""
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path(os.environ.get("SENTIMENT_NB_CHROMIUM", "/usr/bin/chromium"))
+SCREENSHOTS = Path(os.environ.get("SENTIMENT_NB_SCREENSHOTS", ROOT/"tests"/"screenshots"))
+REQUIRED = os.environ.get("SENTIMENT_NB_REQUIRE_BROWSER") == "1"
+RUN_TIMEOUT = int(os.environ.get("SENTIMENT_NB_BROWSER_TIMEOUT", "600"))  # seconds for one notebook's cells
+
+# JupyterLab settings: no news or update pop-ups, start the kernel without asking, and keep
+# every cell in the page (by default JupyterLab only renders the cells in view).
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"autoStartDefaultKernel": True, "windowingMode": "none"},
+}
+
+
+def _missing() -> str | None:
+    try: import playwright.sync_api  # noqa: F401
+    except ImportError: return "the playwright package is not installed (pip install playwright)"
+    if not CHROMIUM.is_file(): return f"no Chromium at {CHROMIUM} (apt-get install chromium, or set SENTIMENT_NB_CHROMIUM)"
+    if shutil.which("jupyter-lab", path=str(Path(sys.executable).parent)) is None and shutil.which("jupyter-lab") is None:
+        return "JupyterLab is not installed (pip install -e '.[dev]')"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    missing = _missing()
+    if missing:
+        if REQUIRED: pytest.fail(f"SENTIMENT_NB_REQUIRE_BROWSER=1 but {missing}.")
+        pytest.skip(f"browser test skipped: {missing}")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        yield chromium
+        chromium.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(browser, tmp_path_factory):
+    "A JupyterLab server on a copy of nbs/, on a free port with a random token: yields its base URL and token."
+    work = tmp_path_factory.mktemp("lab")
+    shutil.copytree(ROOT/"nbs", work/"nbs")
+    for path in (work/"nbs").glob("*.ipynb"): _skip_slow_cells(path)
+    settings = work/"settings"
+    for name, values in LAB_SETTINGS.items():
+        (settings/name).parent.mkdir(parents=True, exist_ok=True)
+        (settings/name).write_text(json.dumps(values))
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # the kernel must draw inline, not into Agg
+    env.update(JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(work/"workspaces"),
+               JUPYTER_RUNTIME_DIR=str(work/"runtime"), HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
+    port, token = _free_port(), secrets.token_hex(16)
+    log = open(work/"jupyterlab.log", "w")
+    server = subprocess.Popen([sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
+                               f"--port={port}", f"--ServerApp.token={token}", f"--ServerApp.root_dir={work/'nbs'}",
+                               "--ServerApp.port_retries=0", "--LabApp.news_url=", "--ServerApp.open_browser=False"],
+                              cwd=work/"nbs", env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2): break
+            except OSError: time.sleep(0.5)
+            if server.poll() is not None: pytest.fail(f"JupyterLab exited: {(work/'jupyterlab.log').read_text()[-2000:]}")
+        else: pytest.fail(f"JupyterLab did not start in 60 s: {(work/'jupyterlab.log').read_text()[-2000:]}")
+        yield url, token
+    finally:
+        server.terminate()
+        try: server.wait(timeout=20)
+        except subprocess.TimeoutExpired: server.kill()
+        log.close()
+
+
+def _skip_slow_cells(path: Path):
+    "Empty the cells flagged `#| slow` (full-size data and training), as `nbdev_test` skips them."
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code" and any(line.strip() == "#| slow" for line in cell["source"]):
+            cell["source"] = ["# a slow cell: skipped here, as nbdev_test does without --flags slow"]
+    path.write_text(json.dumps(nb))
+
+
+def _run_all(page, url: str, token: str, notebook: str):
+    "Open `notebook`, wait for its kernel, run all cells and wait until every one has finished without error."
+    page.goto(f"{url}/lab/tree/{notebook}?reset&token={token}")  # reset: no tabs from an earlier test
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=60_000)
+    page.locator(".jp-Toolbar-kernelName:has-text('Python')").first.wait_for(timeout=60_000)
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+    deadline = time.monotonic() + RUN_TIMEOUT
+    page.wait_for_timeout(1000)
+    while time.monotonic() < deadline:
+        prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
+        busy = page.locator(".jp-Notebook-ExecutionIndicator[data-status='busy']").count()
+        if prompts and not busy and not any("*" in p for p in prompts): break
+        page.wait_for_timeout(1000)
+    else: pytest.fail(f"{notebook}: cells still running after {RUN_TIMEOUT} s")
+    unrun = [p for p in page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts() if not re.search(r"\d", p)]
+    if unrun:  # a cell failed and the rest were not run: show the traceback
+        stderr = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
+        errors = [text for text in stderr if "Error" in text or "Traceback" in text]
+        pytest.fail(f"{notebook}: {len(unrun)} cells did not run. {(errors or ['no traceback shown'])[-1][-3000:]}")
+
+
+def _last_widget(page):
+    "The output area of the notebook's last cell, once its widget has rendered."
+    cell = page.locator(".jp-Notebook .jp-Cell").last
+    cell.locator(".jp-OutputArea-output .widget-box, .jp-OutputArea-output .widget-vbox").first.wait_for(timeout=60_000)
+    return cell
+
+
+def _text(locator) -> str: return " ".join(locator.all_inner_texts())
+
+
+def _wait_change(locator, before: str, timeout: float = 20) -> str:
+    "Wait until `locator`'s text differs from `before`; return it."
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now = _text(locator)
+        if now != before: return now
+        time.sleep(0.2)
+    raise AssertionError(f"the widget's display did not change from: {before[:300]!r}")
+
+
+def _slide_to_start(slider):
+    "Move an ipywidgets 8 slider to its minimum with the keyboard, as a user can."
+    handle = slider.locator(".noUi-handle").first
+    handle.focus()
+    handle.press("Home")
+
+
+def interact_text(cell):
+    "00: choose Positive reviews only."
+    out = cell.locator(".widget-html, .widget-output")
+    before = _text(out)
+    assert "[Negative" in before
+    cell.locator(".widget-dropdown select").first.select_option(label="Positive")
+    after = _wait_change(out, before)
+    assert "Positive" in after and "[Negative" not in after
+    return after
+
+
+def interact_tokenizer(cell):
+    "01: type a sentence with an unknown word."
+    out = cell.locator(".widget-html")
+    before = _text(out)
+    cell.locator("textarea").first.fill("I really love this zorblaxian movie")
+    after = _wait_change(out, before)
+    assert "zorblaxian" in after and "<unk>" in after
+    return after
+
+
+def interact_embeddings(cell):
+    "02: type a word without a vector, then another word."
+    out = cell.locator(".widget-html")
+    before = _text(out)
+    cell.locator(".widget-text input").first.fill("zorblax")
+    after = _wait_change(out, before)
+    assert "has no vector" in after
+    cell.locator(".widget-text input").first.fill("movie")
+    assert "has no vector" not in _wait_change(out, after)
+    return after
+
+
+def interact_lstm(cell):
+    "03: step back to the first word, then type a new sentence."
+    out = cell.locator(".widget-html")
+    before = _text(out)
+    assert "step 5 of 5" in before
+    _slide_to_start(cell.locator(".widget-slider"))
+    after = _wait_change(out, before)
+    assert "step 1 of 5" in after
+    cell.locator(".widget-text input").first.fill("what a boring film")
+    assert "of 4" in _wait_change(out, after)
+    return after
+
+
+def interact_loss(cell):
+    "04: move the logit slider to its minimum."
+    out = cell.locator(".widget-html")
+    before = _text(out)
+    _slide_to_start(cell.locator(".widget-slider"))
+    after = _wait_change(out, before)
+    assert "-6.0" in after or "−6.0" in after
+    return after
+
+
+def interact_training(cell):
+    "05: after the live run, go back to the first snapshot: the sentences' probabilities differ."
+    out = cell.locator(".widget-html")
+    before = _text(out)
+    assert "batch 450 (epoch 2)" in before  # the last record: training went through both epochs
+    _slide_to_start(cell.locator(".widget-slider"))
+    after = _wait_change(out, before)
+    assert "batch 0" in after
+    return after
+
+
+def interact_inference(cell):
+    "06: pick the negation sentence, then type a new review."
+    out = cell.locator(".widget-html")
+    before = _text(out)
+    cell.locator(".widget-dropdown select").first.select_option(label="I don't think this is a good movie.")
+    after = _wait_change(out, before)
+    assert "think" in after and "probability" in after
+    cell.locator("textarea").first.fill("What a waste of two hours.")
+    assert "waste" in _wait_change(out, after)
+    return after
+
+
+NOTEBOOKS = {"00_text": interact_text, "01_tokenizer": interact_tokenizer, "02_embeddings": interact_embeddings,
+             "03_lstm": interact_lstm, "04_loss": interact_loss, "05_training": interact_training,
+             "06_inference": interact_inference}
+
+
+@pytest.mark.parametrize("name", list(NOTEBOOKS))
+def test_widget_in_the_browser(lab, browser, name):
+    url, token = lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    try:
+        start = time.monotonic()
+        _run_all(page, url, token, f"{name}.ipynb")
+        cell = _last_widget(page)
+        cell.scroll_into_view_if_needed()
+        NOTEBOOKS[name](cell)
+        page.wait_for_timeout(500)  # let the last redraw settle before the picture
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        cell.screenshot(path=str(SCREENSHOTS/f"{name}.png"))
+        print(f"{name}: ran, rendered and responded in {time.monotonic() - start:.0f} s; screenshot {SCREENSHOTS/name}.png")
+    finally:
+        page.close()
+        _stop_kernels(url, token)
+
+
+def _stop_kernels(url: str, token: str):
+    "Shut down every kernel, so each notebook's memory is freed before the next one starts."
+    with urllib.request.urlopen(f"{url}/api/kernels?token={token}", timeout=10) as response: kernels = json.load(response)
+    for kernel in kernels:
+        urllib.request.urlopen(urllib.request.Request(f"{url}/api/kernels/{kernel['id']}?token={token}", method="DELETE"), timeout=30)
+
+
+def test_ci_installs_the_browser_and_requires_this_test():
+    ci = (ROOT/".ci"/"run").read_text()
+    assert "apt-get install" in ci and "chromium" in ci and "SENTIMENT_NB_REQUIRE_BROWSER=1" in ci
+    assert ci.index("SENTIMENT_NB_REQUIRE_BROWSER=1") < ci.index('bash -c "$test_command"')
