@@ -163,7 +163,9 @@ def speed(data, args) -> dict:
     result["profile"] = profile(ours)
     if args.skip_levers: return result
     log("timing the levers one at a time ...")
-    variants = {  # each row changes one thing from the row before it (the last rows are side-variants of `ours`)
+    variants = {  # from "classic loop" on, each row changes one thing from the row before it; the rows after the
+                  # seed preset's change one thing from it
+        "classic loop, packed (pack_padded_sequence)": dict(batch_size=8, tokenize_in_collate=True, bucket=False, packed=True),
         "classic loop": dict(batch_size=8, tokenize_in_collate=True, bucket=False),
         "+ tokenize once": dict(batch_size=8, bucket=False),
         "+ length bucketing": dict(batch_size=8),
