@@ -13,6 +13,7 @@ import math
 import os
 import platform
 import random
+import shlex
 import statistics
 import sys
 import time
@@ -266,7 +267,7 @@ def main(argv=None):
     started = time.perf_counter()
     data = load_imdb(args.data)
     log(f"data {args.data}: " + ", ".join(f"{k} {len(v):,}" for k, v in data.items()))
-    result = {"command": " ".join(["python", "bench/bench.py", *(argv if argv is not None else sys.argv[1:])]),
+    result = {"command": shlex.join(["python", "bench/bench.py", *(argv if argv is not None else sys.argv[1:])]),
               "data": args.data, "environment": environment()}
     if not args.skip_speed: result["speed"] = speed(data, args); log(json.dumps(result["speed"]))
     result["presets"] = {name: run_preset(name, data, args) for name in presets}

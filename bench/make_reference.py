@@ -1,0 +1,35 @@
+"""Combine benchmark outputs into bench/reference.json, the numbers notebook 05 and the README quote.
+
+    python bench/make_reference.py --presets RUN.json --speed RUN.json [--embedding-study RUN.json]
+
+Each input is a JSON document printed by bench/bench.py; the commands that made them are kept with the numbers.
+"""
+import argparse
+import json
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--presets", required=True, help="bench.py output with the presets")
+    parser.add_argument("--speed", required=True, help="bench.py output with the step timings")
+    parser.add_argument("--embedding-study", default=None, help="bench.py output with an embedding study")
+    parser.add_argument("--out", default=str(HERE/"reference.json"))
+    args = parser.parse_args()
+    presets, speed = (json.loads(Path(p).read_text()) for p in (args.presets, args.speed))
+    if "speed" not in speed: raise SystemExit(f"{args.speed} has no 'speed' section; run bench.py without --skip-speed")
+    reference = {"speed": speed["speed"], "speed_command": speed["command"], "speed_environment": speed["environment"],
+                 "presets": presets["presets"], "presets_command": presets["command"],
+                 "presets_environment": presets["environment"], "data": presets["data"]}
+    for key in ("predict_ms_p50", "score_test_s"):
+        if key in presets: reference[key] = presets[key]
+    if args.embedding_study:
+        study = json.loads(Path(args.embedding_study).read_text())
+        reference.update(embedding_study=study["embedding_study"], embedding_study_command=study["command"],
+                         embedding_study_data=study["data"])
+    Path(args.out).write_text(json.dumps(reference, indent=1) + "\n")
+    print(f"wrote {args.out}")
+
+if __name__ == "__main__":
+    main()
