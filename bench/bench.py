@@ -12,7 +12,6 @@ import json
 import math
 import os
 import platform
-import random
 import shlex
 import statistics
 import sys
@@ -28,8 +27,8 @@ from sentiment_nb.inference import evaluate_dataset, predict_sentiment, save_mod
 from sentiment_nb.lstm import ModelConfig, SentimentModel, count_parameters
 from sentiment_nb.text import load_imdb
 from sentiment_nb.tokenizer import encode_texts, pad_batch, pad_id, train_tokenizer
-from sentiment_nb.training import (PRESETS, encode_split, fit_sentiment_model, get_preset, make_batches, num_batches,
-                                   padding_share)
+from sentiment_nb.training import (PRESETS, batch_groups, encode_split, fit_sentiment_model, get_preset, make_batches,
+                                   num_batches, padding_share)
 
 HERE = Path(__file__).resolve().parent
 SENTENCE = "This movie is amazing!"
@@ -71,21 +70,13 @@ class Step:
             self.optimizers = [torch.optim.SparseAdam(list(self.model.embedding.parameters())),
                                torch.optim.Adam([p for n, p in self.model.named_parameters() if not n.startswith("embedding")])]
         else: self.optimizers = [torch.optim.Adam(self.model.parameters())]
-        self.rng, self.queue = random.Random(seed), []
+        self.generator, self.queue = torch.Generator().manual_seed(seed), []
 
     def next_rows(self) -> list[int]:
-        "The reviews of the next batch, as a shuffled epoch would give them."
+        "The reviews of the next batch, as a shuffled epoch would give them (`bucket=1`: random batches)."
         if not self.queue:
-            order = list(range(len(self.ids))); self.rng.shuffle(order)
-            if self.bucket:  # chunks of 50 batches sorted by length, as make_batches does
-                size = 50 * self.batch_size
-                groups = []
-                for s in range(0, len(order), size):
-                    chunk = sorted(order[s:s + size], key=lambda i: len(self.ids[i]))
-                    groups += [chunk[j:j + self.batch_size] for j in range(0, len(chunk), self.batch_size)]
-                self.rng.shuffle(groups)
-            else: groups = [order[j:j + self.batch_size] for j in range(0, len(order), self.batch_size)]
-            self.queue = groups
+            self.queue = batch_groups([len(x) for x in self.ids], self.batch_size, True, self.generator,
+                                      bucket=50 if self.bucket else 1)
         return self.queue.pop()
 
     def __call__(self) -> float:

@@ -4,11 +4,11 @@
 
 # %% auto #0
 __all__ = ['LR_SCHEDULES', 'PRESETS', 'CHECKPOINT_FORMAT', 'CHECKPOINT_VERSION', 'TrainConfig', 'get_preset', 'set_seed',
-           'EncodedSplit', 'encode_split', 'make_batches', 'padding_share', 'evaluate', 'TrainingState', 'lr_factor',
-           'distributed_rank', 'init_distributed', 'num_batches', 'train_model', 'TrainedModel', 'default_device',
-           'fit_sentiment_model', 'plot_history', 'atomic_directory', 'save_checkpoint', 'load_checkpoint',
-           'resume_training', 'score_sentences', 'TrainingMonitor', 'watch_training', 'plot_training_record',
-           'training_dashboard']
+           'EncodedSplit', 'encode_split', 'batch_groups', 'make_batches', 'padding_share', 'evaluate', 'TrainingState',
+           'lr_factor', 'distributed_rank', 'init_distributed', 'num_batches', 'train_model', 'TrainedModel',
+           'default_device', 'fit_sentiment_model', 'plot_history', 'atomic_directory', 'save_checkpoint',
+           'load_checkpoint', 'resume_training', 'score_sentences', 'TrainingMonitor', 'watch_training',
+           'plot_training_record', 'training_dashboard']
 
 # %% ../nbs/05_training.ipynb #8294a830
 import json
@@ -111,18 +111,23 @@ def encode_split(tokenizer, dataset, max_length: int | None = None) -> EncodedSp
                         torch.tensor(dataset["label"], dtype=torch.float))
 
 # %% ../nbs/05_training.ipynb #9846915d
-def make_batches(split: EncodedSplit, batch_size: int, pad_value: int, shuffle: bool = False,
-                 generator: torch.Generator | None = None, bucket: int = 50, rank: int = 0, world: int = 1):
-    "Yield `(ids [b, longest], lengths [b], labels [b])` batches, grouping reviews of similar length."
-    order = torch.randperm(len(split), generator=generator).tolist() if shuffle else list(range(len(split)))
+def batch_groups(lengths: list[int], batch_size: int, shuffle: bool = False, generator: torch.Generator | None = None,
+                 bucket: int = 50, rank: int = 0, world: int = 1) -> list[list[int]]:
+    "The reviews (indices) of each batch of one epoch: chunks of `bucket` batches sorted by length, batches shuffled."
+    order = torch.randperm(len(lengths), generator=generator).tolist() if shuffle else list(range(len(lengths)))
     size = batch_size * bucket
     groups = []
     for start in range(0, len(order), size):
-        chunk = sorted(order[start:start + size], key=lambda i: len(split.ids[i]))
+        chunk = sorted(order[start:start + size], key=lambda i: lengths[i])
         groups += [chunk[j:j + batch_size] for j in range(0, len(chunk), batch_size)]
     if shuffle: groups = [groups[i] for i in torch.randperm(len(groups), generator=generator).tolist()]
     if world > 1: groups = groups[rank::world][:len(groups) // world]  # one share per process, all the same length
-    for group in groups:
+    return groups
+
+def make_batches(split: EncodedSplit, batch_size: int, pad_value: int, shuffle: bool = False,
+                 generator: torch.Generator | None = None, bucket: int = 50, rank: int = 0, world: int = 1):
+    "Yield `(ids [b, longest], lengths [b], labels [b])` batches, grouping reviews of similar length."
+    for group in batch_groups([len(x) for x in split.ids], batch_size, shuffle, generator, bucket, rank, world):
         ids, lengths = pad_batch([split.ids[i] for i in group], pad_value)
         yield ids, lengths, split.labels[group]
 
