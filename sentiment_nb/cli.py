@@ -31,7 +31,7 @@ def _yes_no(value: str) -> bool:
 _OVERRIDES = {"epochs": int, "batch_size": int, "lr": float, "lr_schedule": str, "max_length": int, "vocab_size": int,
               "min_frequency": int, "embed_size": int, "num_hiddens": int, "bidirectional": _yes_no, "pooling": str,
               "dropout": float, "bf16": _yes_no, "seed": int, "word2vec_path": str, "word2vec_limit": int,
-              "embedding_init": str, "clip_grad": float}
+              "embedding_init": str, "clip_grad": float, "negation": str, "word2vec_seed": int}
 
 def build_parser() -> argparse.ArgumentParser:
     "The `sentiment-nb` argument parser."

@@ -42,8 +42,9 @@ def cache_dir() -> Path | None:
 def word2vec_key(tokenizer: Tokenizer, texts, **settings) -> str:
     "A hash of everything Word2Vec's result depends on: the word splitting, the texts and the settings."
     spec = json.loads(tokenizer.to_str())
-    digest = hashlib.sha256(json.dumps({"normalizer": spec.get("normalizer"), "pre_tokenizer": spec.get("pre_tokenizer"),
-                                        "settings": settings}, sort_keys=True).encode())
+    parts = {"normalizer": spec.get("normalizer"), "pre_tokenizer": spec.get("pre_tokenizer"), "settings": settings}
+    if getattr(tokenizer, "negation", "none") == "scope": parts["negation"] = "scope"  # the texts get rewritten first
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode())
     for text in texts: digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
     return digest.hexdigest()[:32]
 

@@ -18,10 +18,10 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 import sentiment_nb
-from .lstm import ModelConfig, SentimentModel
+from .lstm import ModelConfig, SentimentModel, attention_html, attention_over
 from .loss import logit_to_probability
 from .text import LABEL_NAMES
-from .tokenizer import RUNNING_EXAMPLE, encode_texts, load_tokenizer, pad_batch, pad_id, save_tokenizer
+from .tokenizer import RUNNING_EXAMPLE, encode_texts, load_tokenizer, pad_batch, pad_id, prepare_text, save_tokenizer
 from .training import TrainConfig, TrainedModel, atomic_directory, encode_split, evaluate
 
 # %% ../nbs/06_inference.ipynb #fe7eb56e
@@ -115,7 +115,11 @@ def load_model(path) -> TrainedModel:
     try: model.load_state_dict(state)
     except RuntimeError as err: raise ValueError(f"{path/'model.safetensors'} does not fit config.json: {err}") from err
     try: train_config = TrainConfig(**config.get("train", {}))
-    except TypeError as err: raise ValueError(f"{path/'config.json'}: bad 'train' section ({err}).") from err
+    except (TypeError, ValueError) as err: raise ValueError(f"{path/'config.json'}: bad 'train' section ({err}).") from err
+    if (tokenizer.negation == "none") != (train_config.negation == "none"):
+        raise ValueError(f"{path/'tokenizer.json'} splits words for negation={tokenizer.negation!r}, but config.json "
+                         f"says negation={train_config.negation!r}; the two files come from different models.")
+    tokenizer.negation = train_config.negation  # the config decides whether texts get scope-marked
     return TrainedModel(model.eval(), tokenizer, train_config, config.get("history", []), config.get("coverage", {}))
 
 # %% ../nbs/06_inference.ipynb #bfb8e98b
@@ -133,14 +137,16 @@ from .tokenizer import SEED_SENTENCES
 @torch.no_grad()
 def word_importance(model: SentimentModel, tokenizer, text: str, max_tokens: int = 100) -> dict:
     "Leave-one-word-out: how much each token moves the logit (positive: towards Positive), for the first `max_tokens` tokens."
-    enc = tokenizer.encode(_check_text(text))
+    text = prepare_text(tokenizer, _check_text(text))
+    enc = tokenizer.encode(text)
     ids, words = enc.ids[:max_tokens], [text[a:b] for a, b in enc.offsets[:max_tokens]]
     variants = [ids] + [ids[:k] + ids[k + 1:] for k in range(len(ids))]  # the text, then the text without each token
     batch, lengths = pad_batch(variants, pad_id(tokenizer))  # [1 + time, time]
     model.eval()
     logits = model(batch, lengths)  # [1 + time]
     return {"words": words, "tokens": enc.tokens[:max_tokens], "ids": ids, "scores": (logits[0] - logits[1:]).tolist(),
-            "logit": float(logits[0]), "probability": float(logit_to_probability(logits[0])), "cut": len(enc.ids) > max_tokens}
+            "logit": float(logits[0]), "probability": float(logit_to_probability(logits[0])), "cut": len(enc.ids) > max_tokens,
+            "attention": attention_over(model, ids)}  # None unless the model summarises with attention
 
 # %% ../nbs/06_inference.ipynb #c678dda8
 def importance_html(importance: dict) -> str:
@@ -152,7 +158,8 @@ def importance_html(importance: dict) -> str:
     p = importance["probability"]
     cut = f" (only the first {len(importance['ids'])} tokens are shown)" if importance["cut"] else ""
     return (f"<div class='word-importance'><p><b>{LABEL_NAMES[int(p > 0.5)]}</b>, probability positive {p:.3f} "
-            f"(logit {importance['logit']:+.3f}){cut}</p><p style='font-size:15px;line-height:1.8'>{words}</p></div>")
+            f"(logit {importance['logit']:+.3f}){cut}</p><p style='font-size:15px;line-height:1.8'>{words}</p>"
+            f"{'' if importance.get('attention') is None else attention_html(importance['words'], importance['attention'])}</div>")
 
 # %% ../nbs/06_inference.ipynb #2469879d
 def sentiment_explorer(model: SentimentModel, tokenizer, text: str = RUNNING_EXAMPLE, examples=SEED_SENTENCES):

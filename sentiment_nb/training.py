@@ -35,7 +35,7 @@ from gensim.models import KeyedVectors
 
 from .embeddings import build_embedding_matrix, cached_word2vec, embedding_coverage, load_google_news_vectors
 from .lstm import ModelConfig, SentimentModel, count_parameters
-from .tokenizer import encode_texts, load_tokenizer, pad_batch, pad_id, save_tokenizer, train_tokenizer
+from .tokenizer import check_negation, encode_texts, load_tokenizer, pad_batch, pad_id, save_tokenizer, train_tokenizer
 
 # %% ../nbs/05_training.ipynb #3ac36f7d
 @dataclass
@@ -59,13 +59,16 @@ class TrainConfig:
     pooling: str = "last"  # "last" state, or "max_mean" over all states
     dropout: float = 0.0
     bf16: bool = False  # compute the LSTM in bfloat16 (weights stay float32); needs a CPU or GPU with bf16
+    negation: str = "none"  # "none", "contractions" (keep "don't" whole) or "scope" (also mark not_ words): notebook 07
     seed: int = 42
+    word2vec_seed: int | None = None  # seed of the Word2Vec run (None: `seed`); fix it to vary only the LSTM's seed
 
     def __post_init__(self):
         if self.lr_schedule not in LR_SCHEDULES:
             raise ValueError(f"lr_schedule must be one of {LR_SCHEDULES}, got {self.lr_schedule!r}.")
         if self.embedding_init not in ("word2vec", "random"):
             raise ValueError(f"embedding_init must be 'word2vec' or 'random', got {self.embedding_init!r}.")
+        check_negation(self.negation)
 
     def to_dict(self) -> dict: return asdict(self)
 
@@ -82,6 +85,8 @@ PRESETS = {
                         epochs=4, batch_size=64, lr=2e-3, lr_schedule="linear", clip_grad=1.0, bf16=True),
     "best": TrainConfig(vocab_size=50_000, max_length=1_000, num_hiddens=256, bidirectional=True, pooling="max_mean",
                         dropout=0.4, epochs=5, batch_size=64, lr=1.5e-3, lr_schedule="linear", clip_grad=1.0, bf16=True),
+    "attention": TrainConfig(max_length=400, num_hiddens=128, bidirectional=True, pooling="attention", dropout=0.3,
+                             epochs=4, batch_size=64, lr=2e-3, lr_schedule="linear", clip_grad=1.0, bf16=True),
     "tiny": TrainConfig(vocab_size=5_000, max_length=256, embed_size=50, num_hiddens=32,
                         word2vec_epochs=2, epochs=3, batch_size=16, lr=3e-3),
 }
@@ -261,7 +266,7 @@ def _word_vectors(tokenizer, data, config: TrainConfig, log=print):
     if config.word2vec_path: return load_google_news_vectors(config.word2vec_path, config.word2vec_limit)
     texts = list(data["train"]["text"]) + (list(data["unsupervised"]["text"]) if "unsupervised" in data else [])
     return cached_word2vec(tokenizer, texts, log=log, vector_size=config.embed_size, epochs=config.word2vec_epochs,
-                           seed=config.seed)
+                           seed=config.seed if config.word2vec_seed is None else config.word2vec_seed)
 
 def default_device() -> torch.device:
     "The GPU of this process when there is one (cuDNN runs the LSTM), else the CPU."
@@ -280,7 +285,7 @@ def fit_sentiment_model(data, config: TrainConfig, on_epoch=None, progress: bool
     set_seed(config.seed)
     clock = {"start": time.perf_counter()}
     def lap(name): now = time.perf_counter(); clock[name] = now - clock.pop("last", clock["start"]); clock["last"] = now
-    tokenizer = train_tokenizer(data["train"]["text"], config.vocab_size, config.min_frequency)
+    tokenizer = train_tokenizer(data["train"]["text"], config.vocab_size, config.min_frequency, config.negation)
     train, valid = (encode_split(tokenizer, data[s], config.max_length) for s in ("train", "valid"))
     lap("tokenize")
     vectors = _word_vectors(tokenizer, data, config, log if distributed_rank()[0] == 0 else None)
@@ -377,7 +382,7 @@ def load_checkpoint(path) -> dict:
         config = TrainConfig(**meta["config"])
     except (KeyError, TypeError, ValueError, RuntimeError) as err:
         raise ValueError(f"{path}: the checkpoint's files do not fit together ({type(err).__name__}: {err}).") from err
-    return {"model": model, "tokenizer": load_tokenizer(path/"tokenizer.json"), "config": config, "state": state,
+    return {"model": model, "tokenizer": load_tokenizer(path/"tokenizer.json", config.negation), "config": config, "state": state,
             "optimizer": {"state": slots, "param_groups": meta["optimizer_param_groups"]}, "extra": meta["extra"]}
 
 # %% ../nbs/05_training.ipynb #06524a83

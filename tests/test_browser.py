@@ -67,7 +67,8 @@ def lab(browser, tmp_path_factory):
     work = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT/"nbs", work/"nbs")
     (work/"bench").mkdir()
-    shutil.copy(ROOT/"bench"/"reference.json", work/"bench")  # 05_training reads ../bench/reference.json
+    for name in ("reference.json", "comparison.json"):  # 05_training and 07_negation read them
+        shutil.copy(ROOT/"bench"/name, work/"bench")
     for path in (work/"nbs").glob("*.ipynb"): _skip_slow_cells(path)
     settings = work/"settings"
     for name, values in LAB_SETTINGS.items():
@@ -238,9 +239,22 @@ def interact_inference(cell):
     return after
 
 
+def interact_negation(cell):
+    "07: the scope-marking attention model; pick another sentence and see the not_ marks and the attention row."
+    out = cell.locator(".widget-html")
+    before = _text(out)
+    assert "not_think" in before and "attention" in before
+    cell.locator(".widget-dropdown select").first.select_option(label="This movie is amazing!")
+    after = _wait_change(out, before)
+    assert "amazing" in after and "attention" in after and "not_" not in after
+    cell.locator("textarea").first.fill("It is not a good film, but the music is great.")
+    assert "not_good" in _wait_change(out, after)
+    return after
+
+
 NOTEBOOKS = {"00_text": interact_text, "01_tokenizer": interact_tokenizer, "02_embeddings": interact_embeddings,
              "03_lstm": interact_lstm, "04_loss": interact_loss, "05_training": interact_training,
-             "06_inference": interact_inference}
+             "06_inference": interact_inference, "07_negation": interact_negation}
 
 
 @pytest.mark.parametrize("name", list(NOTEBOOKS))
