@@ -110,27 +110,56 @@ def _skip_slow_cells(path: Path):
     path.write_text(json.dumps(nb))
 
 
-def _run_all(page, url: str, token: str, notebook: str):
-    "Open `notebook`, wait for its kernel, run all cells and wait until every one has finished without error."
+def _kernel_idle(url: str, token: str, notebook: str) -> bool:
+    "Whether the server has a kernel for `notebook` and that kernel is idle."
+    with urllib.request.urlopen(f"{url}/api/sessions?token={token}", timeout=10) as response: sessions = json.load(response)
+    return any(s["path"].endswith(notebook) and (s.get("kernel") or {}).get("execution_state") == "idle" for s in sessions)
+
+
+def _started(prompts: list[str]) -> bool:
+    "Whether a run has begun: a queued or running cell shows [*], a finished one its number."
+    return any("*" in p or re.search(r"\d", p) for p in prompts)
+
+
+def _run_all(page, url: str, token: str, notebook: str, tries: int = 5):
+    """Open `notebook`, wait for its kernel, run all cells and wait until every one has finished without error.
+    Once in CI, "Run All Cells" ran nothing: every cell stayed `[ ]` with no error or dialog, as when the
+    command is disabled or dropped while the notebook is still loading. So we wait for the kernel, check
+    that the run began, and ask again if it did not."""
     page.goto(f"{url}/lab/tree/{notebook}?reset&token={token}")  # reset: no tabs from an earlier test
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=60_000)
     page.locator(".jp-Toolbar-kernelName:has-text('Python')").first.wait_for(timeout=60_000)
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+    prompts = lambda: page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
+    for _ in range(tries):
+        deadline = time.monotonic() + 60
+        while not _kernel_idle(url, token, notebook) and time.monotonic() < deadline: page.wait_for_timeout(500)
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+        item = page.locator(".lm-Menu-item", has=page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")))
+        if "lm-mod-disabled" in (item.get_attribute("class") or ""):  # the notebook is not the current widget yet
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(3000)
+            continue
+        item.click()
+        deadline = time.monotonic() + 30
+        while not _started(prompts()) and time.monotonic() < deadline: page.wait_for_timeout(500)
+        if _started(prompts()): break
+    else:
+        dialogs = _text(page.locator(".jp-Dialog"))
+        pytest.fail(f"{notebook}: Run All Cells started no cell in {tries} tries. {dialogs or 'No dialog open.'}")
     deadline = time.monotonic() + RUN_TIMEOUT
-    page.wait_for_timeout(1000)
     while time.monotonic() < deadline:
-        prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
+        now = prompts()
         busy = page.locator(".jp-Notebook-ExecutionIndicator[data-status='busy']").count()
-        if prompts and not busy and not any("*" in p for p in prompts): break
+        if now and not busy and not any("*" in p for p in now): break
         page.wait_for_timeout(1000)
     else: pytest.fail(f"{notebook}: cells still running after {RUN_TIMEOUT} s")
-    unrun = [p for p in page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts() if not re.search(r"\d", p)]
+    unrun = [p for p in prompts() if not re.search(r"\d", p)]
     if unrun:  # a cell failed and the rest were not run: show the traceback
         stderr = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
         errors = [text for text in stderr if "Error" in text or "Traceback" in text]
-        pytest.fail(f"{notebook}: {len(unrun)} cells did not run. {(errors or ['no traceback shown'])[-1][-3000:]}")
+        shown = (errors or [_text(page.locator(".jp-Dialog")) or "No traceback or dialog shown."])[-1][-3000:]
+        pytest.fail(f"{notebook}: {len(unrun)} cells did not run. {shown}")
 
 
 def _last_widget(page):
