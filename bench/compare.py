@@ -29,9 +29,9 @@ W2V_SEED = 42  # every LSTM run starts from the same Word2Vec vectors; the seeds
 PLANS = {
     "full": [("tfidf", "none", [0]), ("tfidf", "scope", [0]),
              ("fast", "none", [42, 43, 44]), ("fast", "scope", [42, 43, 44]),
-             ("attention", "none", [42]), ("attention", "scope", [42, 43, 44]),
+             ("attention", "none", [42, 43, 44]), ("attention", "scope", [42, 43, 44]),
              ("seed", "none", [42]), ("seed", "scope", [42]), ("best", "none", [42]), ("best", "scope", [42]),
-             ("fast", "contractions", [42]), ("tfidf", "contractions", [0])],
+             ("fast", "contractions", [42, 43, 44]), ("tfidf", "contractions", [0])],
     "tiny": [("tfidf", "none", [0]), ("tfidf", "scope", [0]), ("tiny", "none", [1, 2]), ("tiny", "scope", [1, 2]),
              ("tiny_attention", "scope", [1])],
 }

@@ -1,6 +1,7 @@
 """The repository keeps its promises: README from index.ipynb, CI runs the README's test command,
 and the notebooks, exported and cleaned again, reproduce the committed package and notebooks."""
 import importlib.util
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,6 +13,12 @@ make_readme = importlib.util.module_from_spec(spec); spec.loader.exec_module(mak
 
 def test_readme_is_rendered_from_the_index_notebook():
     assert (ROOT/"README.md").read_text(encoding="utf-8") == make_readme.render_readme(ROOT/"nbs"/"index.ipynb")
+
+
+def test_readme_quotes_the_published_comparison():
+    "The README's negation table is the one `bench/compare.py --publish` wrote into bench/comparison.json."
+    table = json.loads((ROOT/"bench"/"comparison.json").read_text())["markdown"].strip()
+    assert table in (ROOT/"README.md").read_text(encoding="utf-8")
 
 
 def test_readme_starts_with_the_two_commands():
