@@ -44,7 +44,7 @@ HEDGES = [  # (text, label): written one by one
 
 def rows():
     for words, label in ((POSITIVE, 0), (NEGATIVE, 1)):  # a negated positive is negative, and the other way round
-        for t, template in enumerate(NEGATED):
+        for template in NEGATED:
             for word in words: yield template.format(word), label, "negated " + ("positive" if label == 0 else "negative")
     for words, label in ((POSITIVE, 1), (NEGATIVE, 0)):
         for template in DOUBLE:
