@@ -2,6 +2,7 @@
 
     python bench/bench.py --data ../shared/data/imdb            # everything (about 75 minutes on 2 CPU cores)
     python bench/bench.py --presets fast --skip-levers         # one preset only
+    python bench/bench.py --presets fast --skip-speed --precisions float32,bfloat16   # fast in both number formats
 
 Prints one JSON document and writes it to bench/results/bench-<time>.json. Models are saved under
 bench/results/models/<preset> (an existing one is kept unless --overwrite). Nothing is tuned on the
@@ -23,6 +24,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
+from sentiment_nb.hardware import hardware_report, probe_bf16
 from sentiment_nb.inference import evaluate_dataset, predict_sentiment, save_model
 from sentiment_nb.lstm import ModelConfig, SentimentModel, count_parameters
 from sentiment_nb.text import load_imdb
@@ -44,11 +46,17 @@ def default_data() -> str:
 
 
 def environment() -> dict:
-    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                if l.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    "The machine a result comes from: CPU model and features, PyTorch's answers about it, and what a run here uses."
+    hardware = hardware_report()
     return {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "python": platform.python_version(),
-            "torch": torch.__version__, "cpu": cpu, "cores": os.cpu_count(), "torch_threads": torch.get_num_threads(),
-            "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None}
+            "torch": torch.__version__, "cpu": hardware["cpu"], "cores": os.cpu_count(),
+            "cpu_features": hardware["cpu_features"], "torch_cpu_kernels": hardware["torch_cpu_kernels"],
+            "torch_cpu_support": hardware["torch_cpu_support"], "mkldnn": torch.backends.mkldnn.is_available(),
+            "bf16_probe": probe_bf16("cpu") or "passed",
+            "precision_auto": hardware["precision_auto"], "bf16_reason": hardware["bf16_reason"],
+            "torch_threads": torch.get_num_threads(), "device": hardware["device"],
+            "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+            "overrides": {k: v for k, v in os.environ.items() if k.startswith(("SENTIMENT_NB_", "ONEDNN_", "OMP_"))}}
 
 
 # ---------------------------------------------------------------- one training step, several ways
@@ -191,19 +199,22 @@ def speed(data, args) -> dict:
 
 
 # ---------------------------------------------------------------- presets, full size
-def run_preset(name, data, args) -> dict:
-    config = get_preset(name, **({"epochs": args.epochs} if args.epochs else {}))
-    log(f"preset {name}: {config}")
+PRECISIONS = {"auto": "auto", "float32": False, "bfloat16": True}  # --precisions names → TrainConfig.bf16
+
+
+def run_preset(name, data, args, precision: str = "auto") -> dict:
+    config = get_preset(name, bf16=PRECISIONS[precision], **({"epochs": args.epochs} if args.epochs else {}))
+    log(f"preset {name}, precision {precision}: {config}")
     trained = fit_sentiment_model(data, config, progress=False, log=log)
     start = time.perf_counter(); test = evaluate_dataset(trained, data["test"]); score_s = time.perf_counter() - start
     predict_sentiment(trained.model, trained.tokenizer, SENTENCE)
     times = []
     for _ in range(200):
         t = time.perf_counter(); predict_sentiment(trained.model, trained.tokenizer, SENTENCE); times.append(time.perf_counter() - t)
-    path = Path(args.out_dir)/"models"/name
+    path = Path(args.out_dir)/"models"/(name if precision == "auto" else f"{name}-{precision}")
     save_model(path, trained, metrics={"test_accuracy": test["accuracy"], "test_n": test["n"]}, overwrite=args.overwrite)
     best_valid = max(trained.history, key=lambda r: r["valid_accuracy"])
-    row = {"config": config.to_dict(), "parameters": count_parameters(trained.model),
+    row = {"config": config.to_dict(), "precision": trained.precision, "parameters": count_parameters(trained.model),
            "train_minutes": round(trained.seconds["train"] / 60, 2),
            "prepare_minutes": round((trained.seconds["tokenize"] + trained.seconds["embeddings"]) / 60, 2),
            "valid_accuracy": round(trained.history[-1]["valid_accuracy"], 4),
@@ -247,13 +258,19 @@ def main(argv=None):
     parser.add_argument("--embedding-study", default=None, metavar="PRESET",
                         help="also train PRESET from random embeddings (and GoogleNews with --google-news) at equal budget")
     parser.add_argument("--google-news", default=None, metavar="PATH", help="GoogleNews-vectors-negative300.bin.gz for the study")
+    parser.add_argument("--precisions", default="auto",
+                        help="comma-separated number formats to train each preset in: auto (what this machine can), "
+                             "float32, bfloat16 (default: auto); rows are named 'PRESET (FORMAT)' unless auto")
     parser.add_argument("--out-dir", default=str(HERE/"results"), help="where the JSON and the models go")
     parser.add_argument("--overwrite", action="store_true", help="replace models saved by an earlier run")
     args = parser.parse_args(argv)
     presets = [p for p in args.presets.split(",") if p]
+    precisions = [p for p in args.precisions.split(",") if p]
+    if not precisions or set(precisions) - set(PRECISIONS): parser.error(f"--precisions: choose from {list(PRECISIONS)}")
     unknown = [p for p in presets if p not in PRESETS]
     if unknown: parser.error(f"unknown preset(s) {unknown}; choose from {sorted(PRESETS)}")
-    taken = [p for p in presets if (Path(args.out_dir)/"models"/p).exists()]
+    runs = [(p, q, p if q == "auto" else f"{p} ({q})") for p in presets for q in precisions]  # preset, format, row name
+    taken = [p for p, q, _ in runs if (Path(args.out_dir)/"models"/(p if q == "auto" else f"{p}-{q}")).exists()]
     if taken and not args.overwrite: parser.error(f"{args.out_dir}/models already has {taken}; pass --overwrite or another --out-dir")
     started = time.perf_counter()
     data = load_imdb(args.data)
@@ -261,7 +278,7 @@ def main(argv=None):
     result = {"command": shlex.join(["python", "bench/bench.py", *(argv if argv is not None else sys.argv[1:])]),
               "data": args.data, "environment": environment()}
     if not args.skip_speed: result["speed"] = speed(data, args); log(json.dumps(result["speed"]))
-    result["presets"] = {name: run_preset(name, data, args) for name in presets}
+    result["presets"] = {row: run_preset(name, data, args, precision) for name, precision, row in runs}
     if args.embedding_study:
         result["embedding_study"] = embedding_study(args.embedding_study, data, args, result["presets"].get(args.embedding_study))
     if "fast" in result["presets"]:

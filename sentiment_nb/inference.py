@@ -18,6 +18,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 import sentiment_nb
+from .hardware import bf16_support
 from .lstm import ModelConfig, SentimentModel, attention_html, attention_over
 from .loss import logit_to_probability
 from .text import LABEL_NAMES
@@ -72,7 +73,7 @@ def _model_metadata(trained: TrainedModel, metrics: dict | None) -> dict:
     return {"format": FORMAT_NAME, "format_version": FORMAT_VERSION,
             "package_version": sentiment_nb.__version__, "torch_version": torch.__version__,
             "label_names": list(LABEL_NAMES), "model": trained.model.config.to_dict(),
-            "train": trained.config.to_dict(), "history": trained.history,
+            "train": trained.config.to_dict(), "precision": trained.precision, "history": trained.history,
             "coverage": trained.coverage, "metrics": metrics or {}}
 
 def save_model(path, trained: TrainedModel, metrics: dict | None = None, overwrite: bool = False) -> Path:
@@ -120,13 +121,17 @@ def load_model(path) -> TrainedModel:
         raise ValueError(f"{path/'tokenizer.json'} splits words for negation={tokenizer.negation!r}, but config.json "
                          f"says negation={train_config.negation!r}; the two files come from different models.")
     tokenizer.negation = train_config.negation  # the config decides whether texts get scope-marked
-    return TrainedModel(model.eval(), tokenizer, train_config, config.get("history", []), config.get("coverage", {}))
+    precision = config.get("precision", "bfloat16" if train_config.bf16 is True else "float32")  # older files lack it
+    return TrainedModel(model.eval(), tokenizer, train_config, config.get("history", []), config.get("coverage", {}),
+                        precision=precision)
 
 # %% ../nbs/06_inference.ipynb #bfb8e98b
 def evaluate_dataset(trained: TrainedModel, dataset, batch_size: int = 256) -> dict:
     "Loss, accuracy and number of reviews of `trained` on a labelled `dataset`."
     split = encode_split(trained.tokenizer, dataset, trained.config.max_length)
-    return evaluate(trained.model, split, pad_id(trained.tokenizer), batch_size, bf16=trained.config.bf16)
+    device = next(trained.model.parameters()).device
+    bf16 = trained.precision == "bfloat16" and bf16_support(device)[0]  # as trained, where this machine can
+    return evaluate(trained.model, split, pad_id(trained.tokenizer), batch_size, bf16=bf16)
 
 # %% ../nbs/06_inference.ipynb #b48f773a
 import html

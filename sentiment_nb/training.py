@@ -6,9 +6,9 @@
 __all__ = ['LR_SCHEDULES', 'PRESETS', 'CHECKPOINT_FORMAT', 'CHECKPOINT_VERSION', 'TrainConfig', 'get_preset', 'set_seed',
            'EncodedSplit', 'encode_split', 'batch_groups', 'make_batches', 'padding_share', 'evaluate', 'TrainingState',
            'lr_factor', 'distributed_rank', 'init_distributed', 'num_batches', 'train_model', 'TrainedModel',
-           'default_device', 'fit_sentiment_model', 'plot_history', 'atomic_directory', 'save_checkpoint',
-           'load_checkpoint', 'resume_training', 'score_sentences', 'TrainingMonitor', 'watch_training',
-           'plot_training_record', 'training_dashboard']
+           'fit_sentiment_model', 'plot_history', 'atomic_directory', 'save_checkpoint', 'load_checkpoint',
+           'resume_training', 'score_sentences', 'TrainingMonitor', 'watch_training', 'plot_training_record',
+           'training_dashboard']
 
 # %% ../nbs/05_training.ipynb #8294a830
 import json
@@ -34,6 +34,7 @@ from tqdm.auto import tqdm
 from gensim.models import KeyedVectors
 
 from .embeddings import build_embedding_matrix, cached_word2vec, embedding_coverage, load_google_news_vectors
+from .hardware import apply_threads, check_bf16_setting, choose_device, precision_name, resolve_bf16
 from .lstm import ModelConfig, SentimentModel, count_parameters
 from .tokenizer import check_negation, encode_texts, load_tokenizer, pad_batch, pad_id, save_tokenizer, train_tokenizer
 
@@ -58,7 +59,7 @@ class TrainConfig:
     bidirectional: bool = False  # a second LSTM reads each review backwards
     pooling: str = "last"  # "last" state, or "max_mean" over all states
     dropout: float = 0.0
-    bf16: bool = False  # compute the LSTM in bfloat16 (weights stay float32); needs a CPU or GPU with bf16
+    bf16: bool | str = "auto"  # bfloat16 autocast: "auto" where this machine can (notebook 05a), True: insist, False: never
     negation: str = "none"  # "none", "contractions" (keep "don't" whole) or "scope" (also mark not_ words): notebook 07
     seed: int = 42
     word2vec_seed: int | None = None  # seed of the Word2Vec run (None: `seed`); fix it to vary only the LSTM's seed
@@ -69,6 +70,7 @@ class TrainConfig:
         if self.embedding_init not in ("word2vec", "random"):
             raise ValueError(f"embedding_init must be 'word2vec' or 'random', got {self.embedding_init!r}.")
         check_negation(self.negation)
+        check_bf16_setting(self.bf16)
 
     def to_dict(self) -> dict: return asdict(self)
 
@@ -82,11 +84,11 @@ LR_SCHEDULES = ("constant", "linear")
 PRESETS = {
     "seed": TrainConfig(),
     "fast": TrainConfig(max_length=400, num_hiddens=128, bidirectional=True, pooling="max_mean", dropout=0.3,
-                        epochs=4, batch_size=64, lr=2e-3, lr_schedule="linear", clip_grad=1.0, bf16=True),
+                        epochs=4, batch_size=64, lr=2e-3, lr_schedule="linear", clip_grad=1.0),
     "best": TrainConfig(vocab_size=50_000, max_length=1_000, num_hiddens=256, bidirectional=True, pooling="max_mean",
-                        dropout=0.4, epochs=5, batch_size=64, lr=1.5e-3, lr_schedule="linear", clip_grad=1.0, bf16=True),
+                        dropout=0.4, epochs=5, batch_size=64, lr=1.5e-3, lr_schedule="linear", clip_grad=1.0),
     "attention": TrainConfig(max_length=400, num_hiddens=128, bidirectional=True, pooling="attention", dropout=0.3,
-                             epochs=4, batch_size=64, lr=2e-3, lr_schedule="linear", clip_grad=1.0, bf16=True),
+                             epochs=4, batch_size=64, lr=2e-3, lr_schedule="linear", clip_grad=1.0),
     "tiny": TrainConfig(vocab_size=5_000, max_length=256, embed_size=50, num_hiddens=32,
                         word2vec_epochs=2, epochs=3, batch_size=16, lr=3e-3),
 }
@@ -205,6 +207,7 @@ def train_model(model: nn.Module, train: EncodedSplit, valid: EncodedSplit, conf
     device = next(model.parameters()).device
     net = DistributedDataParallel(model) if world > 1 else model  # averages the gradients of all processes
     if rank != 0: progress, log, checkpoint = False, None, None  # one process speaks and saves
+    use_bf16 = resolve_bf16(config.bf16, device, log)  # "auto": bfloat16 only where a test LSTM ran in it
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     generator = torch.Generator().manual_seed(config.seed)
     state = TrainingState(epoch_rng=generator.get_state())
@@ -223,7 +226,7 @@ def train_model(model: nn.Module, train: EncodedSplit, valid: EncodedSplit, conf
             for group in optimizer.param_groups:
                 group["lr"] = config.lr * lr_factor(config, (state.epoch - 1) * steps + step, config.epochs * steps)
             optimizer.zero_grad()
-            with torch.autocast(device.type, torch.bfloat16, enabled=config.bf16):
+            with torch.autocast(device.type, torch.bfloat16, enabled=use_bf16):
                 logits = net(ids.to(device), lengths.to(device)).float()  # [batch]
             loss = loss_fn(logits, labels.to(device))
             if not torch.isfinite(loss):
@@ -239,7 +242,7 @@ def train_model(model: nn.Module, train: EncodedSplit, valid: EncodedSplit, conf
                 state.seconds, state.torch_rng = time.perf_counter() - start, torch.get_rng_state()
                 checkpoint(model, optimizer, state)
         bar.close()
-        metrics = evaluate(model, valid, pad_value, bf16=config.bf16)
+        metrics = evaluate(model, valid, pad_value, bf16=use_bf16)
         row = {"epoch": state.epoch, "train_loss": state.loss_sum / max(state.seen, 1), "valid_loss": metrics["loss"],
                "valid_accuracy": metrics["accuracy"], "seconds": time.perf_counter() - start}
         if log: log(f"epoch {row['epoch']}: train loss {row['train_loss']:.4f}, valid loss {row['valid_loss']:.4f}, "
@@ -260,6 +263,7 @@ class TrainedModel:
     history: list[dict] = field(default_factory=list)
     coverage: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)  # time spent on each stage of fit_sentiment_model
+    precision: str = "float32"  # the number format training actually used: "float32" or "bfloat16"
 
 def _word_vectors(tokenizer, data, config: TrainConfig, log=print):
     if config.embedding_init == "random": return KeyedVectors(config.embed_size)  # no vectors: every row random
@@ -267,11 +271,6 @@ def _word_vectors(tokenizer, data, config: TrainConfig, log=print):
     texts = list(data["train"]["text"]) + (list(data["unsupervised"]["text"]) if "unsupervised" in data else [])
     return cached_word2vec(tokenizer, texts, log=log, vector_size=config.embed_size, epochs=config.word2vec_epochs,
                            seed=config.seed if config.word2vec_seed is None else config.word2vec_seed)
-
-def default_device() -> torch.device:
-    "The GPU of this process when there is one (cuDNN runs the LSTM), else the CPU."
-    if torch.cuda.is_available(): return torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
-    return torch.device("cpu")
 
 def _checkpointer(path, tokenizer, config: TrainConfig, extra: dict):
     "A `checkpoint` callback for `train_model` that writes to `path` (None: no checkpoints)."
@@ -282,26 +281,31 @@ def fit_sentiment_model(data, config: TrainConfig, on_epoch=None, progress: bool
                         checkpoint_dir=None, checkpoint_every: int | None = None, checkpoint_notes: dict | None = None,
                         device=None, on_step=None) -> TrainedModel:
     "Tokenizer, Word2Vec embedding matrix and LSTM, trained on `data['train']`, validated on `data['valid']`."
+    device, why = choose_device(None if device is None else str(device))
+    use_bf16 = resolve_bf16(config.bf16, device, log=None)  # bf16=True on a machine without it stops here, before any work
+    speak = log if distributed_rank()[0] == 0 else None
+    if speak: speak(f"device: {device} ({why})")
+    apply_threads(speak)
     set_seed(config.seed)
     clock = {"start": time.perf_counter()}
     def lap(name): now = time.perf_counter(); clock[name] = now - clock.pop("last", clock["start"]); clock["last"] = now
     tokenizer = train_tokenizer(data["train"]["text"], config.vocab_size, config.min_frequency, config.negation)
     train, valid = (encode_split(tokenizer, data[s], config.max_length) for s in ("train", "valid"))
     lap("tokenize")
-    vectors = _word_vectors(tokenizer, data, config, log if distributed_rank()[0] == 0 else None)
+    vectors = _word_vectors(tokenizer, data, config, speak)
     if vectors.vector_size != config.embed_size:
         raise ValueError(f"The word vectors have {vectors.vector_size} numbers, but embed_size is {config.embed_size}.")
     matrix, found = build_embedding_matrix(tokenizer, vectors, config.seed)
     lap("embeddings")
     model = SentimentModel(config.model_config(tokenizer.get_vocab_size(), pad_id(tokenizer)), matrix)
-    model.to(default_device() if device is None else device)
+    model.to(device)
     coverage = embedding_coverage(found, train.ids)
     history = train_model(model, train, valid, config, pad_id(tokenizer), on_epoch, progress, log,
                           _checkpointer(checkpoint_dir, tokenizer, config, {"coverage": coverage, **(checkpoint_notes or {})}),
                           checkpoint_every, on_step=on_step)
     lap("train")
     seconds = {k: round(v, 2) for k, v in clock.items() if k not in ("start", "last")}
-    return TrainedModel(model.cpu(), tokenizer, config, history, coverage, seconds)
+    return TrainedModel(model.cpu(), tokenizer, config, history, coverage, seconds, precision_name(use_bf16))
 
 # %% ../nbs/05_training.ipynb #19ef77c0
 def plot_history(history: list[dict]):
@@ -387,15 +391,20 @@ def load_checkpoint(path) -> dict:
 
 # %% ../nbs/05_training.ipynb #06524a83
 def resume_training(checkpoint_dir, data, on_epoch=None, progress: bool = True, log=print,
-                    checkpoint_every: int | None = None) -> TrainedModel:
-    "Continue the run whose checkpoint is in `checkpoint_dir`, on the same `data`."
+                    checkpoint_every: int | None = None, device=None) -> TrainedModel:
+    "Continue the run whose checkpoint is in `checkpoint_dir`, on the same `data` (on `device`, else the automatic choice)."
     saved = load_checkpoint(checkpoint_dir)
     tokenizer, config, model = saved["tokenizer"], saved["config"], saved["model"]
+    device = choose_device(None if device is None else str(device))[0]
+    use_bf16 = resolve_bf16(config.bf16, device, log=None)  # bf16=True where it cannot run stops here
+    model.to(device)
+    apply_threads(log if distributed_rank()[0] == 0 else None)
     train, valid = (encode_split(tokenizer, data[s], config.max_length) for s in ("train", "valid"))
     if log: log(f"resuming at epoch {saved['state'].epoch}, batch {saved['state'].step} from {checkpoint_dir}")
     history = train_model(model, train, valid, config, pad_id(tokenizer), on_epoch, progress, log,
                           _checkpointer(checkpoint_dir, tokenizer, config, saved["extra"]), checkpoint_every, saved)
-    return TrainedModel(model, tokenizer, config, history, saved["extra"].get("coverage", {}))
+    return TrainedModel(model.cpu(), tokenizer, config, history, saved["extra"].get("coverage", {}),
+                        precision=precision_name(use_bf16))
 
 # %% ../nbs/05_training.ipynb #72914281
 import html
@@ -449,7 +458,7 @@ def watch_training(data, config: TrainConfig, every: int = 25, sentences=(RUNNIN
     monitor.record(model, 0, 0, None)
     history = train_model(model, train, valid, config, pad_id(tokenizer), progress=False, log=None,
                           checkpoint=monitor, checkpoint_every=every)
-    return TrainedModel(model, tokenizer, config, history, start.coverage), monitor.rows
+    return TrainedModel(model, tokenizer, config, history, start.coverage, precision=start.precision), monitor.rows
 
 # %% ../nbs/05_training.ipynb #a54a38b5
 def plot_training_record(rows: list[dict], sentences=(RUNNING_EXAMPLE, *SEED_SENTENCES)):

@@ -1,5 +1,12 @@
-"""The widgets in a real browser: JupyterLab runs each stage notebook in headless Chromium; we
-use the widget the notebook ends with and check that what it shows changes accordingly.
+"""Each numbered notebook as a student runs it: JupyterLab in headless Chromium, a fresh kernel,
+"Run All Cells", every cell (full-size cells too: they skip themselves unless full size is asked
+for), no error output; then we use the widget a stage notebook ends with and check that what it
+shows changes accordingly.
+
+The kernel gets none of our SENTIMENT_NB_* variables, no Hugging Face offline flags, bfloat16
+turned off (SENTIMENT_NB_BF16=0) and oneDNN limited to AVX2 instructions (ONEDNN_MAX_CPU_ISA), as
+on a typical laptop. The time each notebook's Run All takes is printed and must stay within
+RUN_ALL_BUDGET seconds.
 
 Needs Chromium (`/usr/bin/chromium`, or `$SENTIMENT_NB_CHROMIUM`) and the `playwright` package.
 Without them the tests are skipped, unless `SENTIMENT_NB_REQUIRE_BROWSER=1` (as in CI), which
@@ -24,6 +31,8 @@ CHROMIUM = Path(os.environ.get("SENTIMENT_NB_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = Path(os.environ.get("SENTIMENT_NB_SCREENSHOTS", ROOT/"tests"/"screenshots"))
 REQUIRED = os.environ.get("SENTIMENT_NB_REQUIRE_BROWSER") == "1"
 RUN_TIMEOUT = int(os.environ.get("SENTIMENT_NB_BROWSER_TIMEOUT", "600"))  # seconds for one notebook's cells
+RUN_ALL_BUDGET = 300  # seconds: "Run All" must finish in a few minutes on a 2-core machine
+LAPTOP_ENV = {"SENTIMENT_NB_BF16": "0", "ONEDNN_MAX_CPU_ISA": "AVX2"}  # no bfloat16, a laptop's instruction set
 
 # JupyterLab settings: no news or update pop-ups, start the kernel without asking, and keep
 # every cell in the page (by default JupyterLab only renders the cells in view).
@@ -67,16 +76,16 @@ def lab(browser, tmp_path_factory):
     work = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT/"nbs", work/"nbs")
     (work/"bench").mkdir()
-    for name in ("reference.json", "comparison.json"):  # 05_training and 07_negation read them
+    for name in ("reference.json", "comparison.json", "bf16_speed.json"):  # 05_training and 07_negation read them
         shutil.copy(ROOT/"bench"/name, work/"bench")
-    for path in (work/"nbs").glob("*.ipynb"): _skip_slow_cells(path)
     settings = work/"settings"
     for name, values in LAB_SETTINGS.items():
         (settings/name).parent.mkdir(parents=True, exist_ok=True)
         (settings/name).write_text(json.dumps(values))
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # the kernel must draw inline, not into Agg
+    student = lambda k: k != "MPLBACKEND" and not k.startswith(("SENTIMENT_NB_", "HF_"))  # as a student's shell
+    env = {k: v for k, v in os.environ.items() if student(k)}  # MPLBACKEND: the kernel must draw inline, not into Agg
     env.update(JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(work/"workspaces"),
-               JUPYTER_RUNTIME_DIR=str(work/"runtime"), HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
+               JUPYTER_RUNTIME_DIR=str(work/"runtime"), **LAPTOP_ENV)
     port, token = _free_port(), secrets.token_hex(16)
     log = open(work/"jupyterlab.log", "w")
     server = subprocess.Popen([sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
@@ -99,15 +108,6 @@ def lab(browser, tmp_path_factory):
         try: server.wait(timeout=20)
         except subprocess.TimeoutExpired: server.kill()
         log.close()
-
-
-def _skip_slow_cells(path: Path):
-    "Empty the cells flagged `#| slow` (full-size data and training), as `nbdev_test` skips them."
-    nb = json.loads(path.read_text())
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code" and any(line.strip() == "#| slow" for line in cell["source"]):
-            cell["source"] = ["# a slow cell: skipped here, as nbdev_test does without --flags slow"]
-    path.write_text(json.dumps(nb))
 
 
 def _kernel_idle(url: str, token: str, notebook: str) -> bool:
@@ -160,6 +160,29 @@ def _run_all(page, url: str, token: str, notebook: str, tries: int = 5):
         errors = [text for text in stderr if "Error" in text or "Traceback" in text]
         shown = (errors or [_text(page.locator(".jp-Dialog")) or "No traceback or dialog shown."])[-1][-3000:]
         pytest.fail(f"{notebook}: {len(unrun)} cells did not run. {shown}")
+
+
+def _saved_errors(page, url: str, token: str, notebook: str) -> list[str]:
+    "Save the notebook from JupyterLab and read it back: the error outputs of its cells, and any cell left unrun."
+    def modified():
+        with urllib.request.urlopen(f"{url}/api/contents/{notebook}?content=0&token={token}", timeout=10) as r:
+            return json.load(r)["last_modified"]
+    before = modified()
+    page.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
+    page.keyboard.press("Control+s")
+    deadline = time.monotonic() + 30
+    while modified() == before and time.monotonic() < deadline: page.wait_for_timeout(500)
+    with urllib.request.urlopen(f"{url}/api/contents/{notebook}?content=1&token={token}", timeout=30) as r:
+        cells = json.load(r)["content"]["cells"]
+    problems = []
+    for k, cell in enumerate(cells):
+        if cell["cell_type"] != "code" or not "".join(cell["source"]).strip(): continue
+        if cell.get("execution_count") is None: problems.append(f"cell {k} did not run")
+        for out in cell.get("outputs", []):
+            if out["output_type"] == "error": problems.append(f"cell {k}: {out['ename']}: {out['evalue']}"[:500])
+            elif out.get("name") == "stderr" and "Traceback" in "".join(out.get("text", "")):
+                problems.append(f"cell {k}: a traceback on stderr: {''.join(out['text'])[-500:]}")
+    return problems
 
 
 def _last_widget(page):
@@ -282,8 +305,13 @@ def interact_negation(cell):
 
 
 NOTEBOOKS = {"00_text": interact_text, "01_tokenizer": interact_tokenizer, "02_embeddings": interact_embeddings,
-             "03_lstm": interact_lstm, "04_loss": interact_loss, "05_training": interact_training,
-             "06_inference": interact_inference, "07_negation": interact_negation}
+             "03_lstm": interact_lstm, "05a_hardware": None, "04_loss": interact_loss, "05_training": interact_training,
+             "06_inference": interact_inference, "06a_cli": None, "07_negation": interact_negation}  # None: no widget
+
+
+def test_every_numbered_notebook_is_tested():
+    numbered = {p.stem for p in (ROOT/"nbs").glob("[0-9]*.ipynb")}
+    assert numbered == set(NOTEBOOKS), numbered ^ set(NOTEBOOKS)
 
 
 @pytest.mark.parametrize("name", list(NOTEBOOKS))
@@ -293,13 +321,20 @@ def test_widget_in_the_browser(lab, browser, name):
     try:
         start = time.monotonic()
         _run_all(page, url, token, f"{name}.ipynb")
-        cell = _last_widget(page)
-        cell.scroll_into_view_if_needed()
-        NOTEBOOKS[name](cell)
-        page.wait_for_timeout(500)  # let the last redraw settle before the picture
+        seconds = time.monotonic() - start
+        problems = _saved_errors(page, url, token, f"{name}.ipynb")
+        assert not problems, f"{name}: " + "; ".join(problems)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        if NOTEBOOKS[name] is None: cell = page.locator(".jp-Notebook .jp-Cell").last
+        else:
+            cell = _last_widget(page)
+            cell.scroll_into_view_if_needed()
+            NOTEBOOKS[name](cell)
+            page.wait_for_timeout(500)  # let the last redraw settle before the picture
         cell.screenshot(path=str(SCREENSHOTS/f"{name}.png"))
-        print(f"{name}: ran, rendered and responded in {time.monotonic() - start:.0f} s; screenshot {SCREENSHOTS/name}.png")
+        print(f"\n{name}: Run All took {seconds:.0f} s; widget used, screenshot {SCREENSHOTS/name}.png")
+        with open(SCREENSHOTS/"run_all_seconds.txt", "a") as f: f.write(f"{name} {seconds:.0f}\n")
+        assert seconds < RUN_ALL_BUDGET, f"{name}: Run All took {seconds:.0f} s, more than {RUN_ALL_BUDGET} s"
     finally:
         page.close()
         _stop_kernels(url, token)

@@ -2,6 +2,7 @@
 and the notebooks, exported and cleaned again, reproduce the committed package and notebooks."""
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -21,6 +22,33 @@ def test_readme_quotes_the_published_comparison():
     assert table in (ROOT/"README.md").read_text(encoding="utf-8")
 
 
+def test_readme_quotes_the_measured_precision_runs():
+    "The float32 / bfloat16 rows of the README are the ones bench/bench.py wrote into bench/reference.json."
+    readme = (ROOT/"README.md").read_text(encoding="utf-8")
+    runs = json.loads((ROOT/"bench"/"reference.json").read_text())["precision"]["runs"]
+    for name, row in runs.items():
+        seconds = [e["seconds"] for e in row["epochs"]]
+        cells = (f"{row['train_minutes']:.1f}", f"{min(seconds):.0f}–{max(seconds):.0f}", f"{row['valid_accuracy']:.1%}".replace("%", " %"),
+                 f"**{row['test_accuracy']:.1%}**".replace("%", " %"), f"{row['score_test_s']:.0f} s")
+        line = next(l for l in readme.splitlines() if l.startswith(f"| {row['precision']} "))
+        assert all(f" {c} |" in line for c in cells), (line, cells)
+    speed = json.loads((ROOT/"bench"/"bf16_speed.json").read_text())
+    for isa, row in speed.items():
+        for seconds in row["step_s"].values(): assert f"{seconds:.2f} s" in readme, (isa, seconds)
+
+
+def test_readme_quotes_the_measured_main_command():
+    "The table of the README's first command is the one bench/main_command.py wrote into bench/main_command.json."
+    readme = (ROOT/"README.md").read_text(encoding="utf-8")
+    measured = json.loads((ROOT/"bench"/"main_command.json").read_text())
+    assert measured["command"] == make_readme.setup_commands(readme)["main"]
+    for run in measured["runs"].values():
+        cells = [run["precision"], f"{run['seconds']:.0f}", f"{run['seconds_by_stage']['embeddings']:.0f}",
+                 f"{run['seconds_by_stage']['train']:.0f}", f"{run['test_accuracy']:.1%}".replace("%", " %")]
+        cells += [f"{p['label']} {p['probability']:.3f}" for p in run["predictions"]]
+        assert any(all(f" {c} |" in line for c in cells) for line in readme.splitlines()), cells
+
+
 def test_readme_starts_with_the_two_commands():
     readme = (ROOT/"README.md").read_text(encoding="utf-8")
     first_block = readme.split("\n\n", 2)[1]
@@ -33,6 +61,32 @@ def test_readme_starts_with_the_two_commands():
 def test_ci_runs_the_readme_test_command():
     ci = (ROOT/".ci"/"run").read_text()
     assert "scripts/make_readme.py --command test" in ci
+
+
+def test_ci_runs_the_readme_main_command_without_bf16():
+    ci = (ROOT/".ci"/"run").read_text()
+    assert "scripts/make_readme.py --command main" in ci and 'SENTIMENT_NB_BF16=0 bash -c "$main_command"' in ci
+    assert ci.index("$main_command") < ci.index('bash -c "$test_command"')
+
+
+def test_no_notebook_changes_the_readers_environment():
+    "Demonstrations use patch.dict, which restores the variables; no cell assigns or deletes one."
+    for path in (ROOT/"nbs").glob("*.ipynb"):
+        for cell in json.loads(path.read_text())["cells"]:
+            source = "".join(cell["source"])
+            if cell["cell_type"] != "code": continue
+            changes = re.findall(r"os\.environ\[[^\]]*\]\s*=[^=]|del os\.environ|os\.environ\.(?:pop|update|setdefault|clear)\("
+                                 r"|os\.(?:putenv|unsetenv)\(", source)
+            assert not changes, f"{path.name} changes the environment: {changes} in {source[:300]!r}"
+
+
+def test_full_size_cells_are_behind_the_switch():
+    "No cell is flagged slow any more: full-size work runs only under `if FULL_SIZE:`."
+    for path in (ROOT/"nbs").glob("*.ipynb"):
+        for cell in json.loads(path.read_text())["cells"]:
+            source = "".join(cell["source"])
+            assert "#| slow" not in source, path.name
+            if "full_data_source()" in source and "def " not in source: assert "if FULL_SIZE" in source, (path.name, source[:200])
 
 
 def test_export_and_clean_leave_no_diff(tmp_path):

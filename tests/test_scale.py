@@ -90,7 +90,7 @@ def test_word2vec_cache_reuses_and_survives_a_corrupt_file(small_data, tmp_path,
 def test_a_bidirectional_model_saves_loads_and_resumes_with_dropout(small_data, tmp_path):
     "A crash in epoch 2 and a resume give bit-for-bit the weights of a straight run, dropout and all."
     config = get_preset("tiny", epochs=2, vocab_size=1_000, word2vec_epochs=1, bidirectional=True, pooling="max_mean",
-                        dropout=0.3, lr_schedule="linear", clip_grad=1.0, bf16=True)
+                        dropout=0.3, lr_schedule="linear", clip_grad=1.0, bf16="auto")
     trained = fit_sentiment_model(small_data, config, progress=False, log=None)
     save_model(tmp_path/"model", trained)
     loaded = load_model(tmp_path/"model")
@@ -129,7 +129,7 @@ def test_torchrun_two_cpu_processes_learn(tmp_path):
     torchrun = shutil.which("torchrun") or pytest.fail("torchrun is not on PATH")
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     run = subprocess.run([torchrun, "--standalone", "--nproc_per_node", "2", "--no-python", "sentiment-nb", "train",
-                          "--data", str(data), "--preset", "tiny", "--epochs", "4", "--vocab-size", "2000",
+                          "--data", str(data), "--preset", "tiny", "--epochs", "4", "--vocab-size", "2000", "--bf16", "false",
                           "--out", str(tmp_path/"ddp"), "--quiet"], capture_output=True, text=True, timeout=900, env=env)
     assert run.returncode == 0, run.stderr[-3000:]
     results = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
