@@ -24,7 +24,7 @@ from torch import distributed as dist
 
 import sentiment_nb
 from .embeddings import cache_dir
-from .hardware import choose_device, hardware_report, resolve_bf16
+from .hardware import apply_threads, choose_device, hardware_report, resolve_bf16
 from .inference import evaluate_dataset, load_model, predict_batch, save_model
 from .lstm import count_parameters
 from .text import DATA_ENV_VAR, full_size, load_imdb, load_split, resolve_data_source, sample_path
@@ -42,13 +42,16 @@ def _auto_yes_no(value: str):
     "Parse 'auto', true or false."
     return "auto" if value.lower() == "auto" else _yes_no(value)
 
-def _option_type(field: dataclasses.Field):
-    "The parser of a `TrainConfig` field's command-line value, from its type."
-    kinds = [t for t in (typing.get_args(field.type) or (field.type,)) if t is not type(None)]
-    if set(kinds) == {bool, str}: return _auto_yes_no  # bf16: "auto", true or false
-    return _yes_no if kinds[0] is bool else kinds[0]
+def _option_type(hint):
+    "The parser of a command-line value for a `TrainConfig` field whose type is `hint`."
+    kinds = {t for t in (typing.get_args(hint) or (hint,)) if t is not type(None)}
+    if kinds == {bool, str}: return _auto_yes_no  # bf16: "auto", true or false
+    if kinds == {bool}: return _yes_no
+    if len(kinds) == 1 and next(iter(kinds)) in (int, float, str): return next(iter(kinds))
+    raise TypeError(f"No command-line parser for a TrainConfig field of type {hint}.")
 
-TRAIN_OPTIONS = {f.name: _option_type(f) for f in dataclasses.fields(TrainConfig)}  # every field, so none can be missed
+_HINTS = typing.get_type_hints(TrainConfig)
+TRAIN_OPTIONS = {f.name: _option_type(_HINTS[f.name]) for f in dataclasses.fields(TrainConfig)}  # every field, none missed
 
 def build_parser() -> argparse.ArgumentParser:
     "The `sentiment-nb` argument parser."
@@ -95,19 +98,21 @@ def _check_train_paths(args):
 def train_command(args) -> dict:
     "Train (or resume) with the chosen preset and overrides, score the test split once, save."
     _check_train_paths(args)
-    rank, world = init_distributed()  # under torchrun: one of several processes; else (0, 1)
-    log = (lambda line: print(line, flush=True)) if rank == 0 else None
-    checkpoint, start = checkpoint_path(args.out), time.perf_counter()
     device = choose_device(args.device)[0]
+    rank, world = init_distributed(device)  # under torchrun: one of several processes; else (0, 1)
+    log = (lambda line: print(line, flush=True)) if rank == 0 else None
+    apply_threads(log)  # at most MAX_AUTO_THREADS on a many-core machine, unless SENTIMENT_NB_THREADS says
+    checkpoint, start = checkpoint_path(args.out), time.perf_counter()
     if args.resume:
         saved = load_checkpoint(checkpoint)
-        resolve_bf16(saved["config"].bf16, device, log=None)  # bf16=True where it cannot run: stop before the data
+        bf16 = saved["config"].bf16 if args.bf16 is None else args.bf16  # --bf16 may change the saved setting
+        resolve_bf16(bf16, device, log=None)  # bf16=True where it cannot run: stop before the data
         source = saved["extra"].get("data")
         if args.data is not None and source is not None and args.data != source:
             raise ValueError(f"{checkpoint} was trained on --data {source}; resume it with the same data (or leave --data out).")
         data = load_imdb(source if args.data is None else args.data, seed=saved["config"].seed)
         trained = resume_training(checkpoint, data, progress=not args.quiet, log=log, checkpoint_every=args.checkpoint_every,
-                                  device=args.device)
+                                  device=args.device, bf16=args.bf16)
     else:
         config = get_preset(args.preset, **{k: getattr(args, k) for k in TRAIN_OPTIONS if getattr(args, k) is not None})
         resolve_bf16(config.bf16, device, log=None)  # bf16=True where it cannot run: stop before the data

@@ -8,7 +8,7 @@ __all__ = ['BF16_ENV_VAR', 'DEVICE_ENV_VAR', 'THREADS_ENV_VAR', 'OFF_VALUES', 'C
            'probe_bf16', 'bf16_support', 'PrecisionError', 'check_bf16_setting', 'resolve_bf16', 'precision_name',
            'mps_available', 'choose_device', 'choose_threads', 'apply_threads', 'hardware_report']
 
-# %% ../nbs/05a_hardware.ipynb #21eb2837
+# %% ../nbs/05a_hardware.ipynb #728f8cd4
 import functools
 import os
 import platform
@@ -18,13 +18,13 @@ from pathlib import Path
 import torch
 from torch import nn
 
-# %% ../nbs/05a_hardware.ipynb #be6e7367
+# %% ../nbs/05a_hardware.ipynb #90a1860a
 BF16_ENV_VAR = "SENTIMENT_NB_BF16"  # "0": never use bfloat16, as on a computer without it
 DEVICE_ENV_VAR = "SENTIMENT_NB_DEVICE"  # "cpu", "cuda" or "mps": use this device instead of our choice
 THREADS_ENV_VAR = "SENTIMENT_NB_THREADS"  # a number: use this many CPU threads
 OFF_VALUES = ("0", "false", "no", "off")
 
-# %% ../nbs/05a_hardware.ipynb #f3c1e75d
+# %% ../nbs/05a_hardware.ipynb #ed00b56c
 CPU_FEATURES = ("avx2", "avx512f", "avx512_bf16", "amx_bf16")
 
 def _cpu_flags() -> set[str] | None:
@@ -48,13 +48,13 @@ def cpu_features() -> dict:
     if flags is None and is_arm(): return {name: False for name in CPU_FEATURES}  # x86 extensions
     return {name: None if flags is None else name in flags for name in CPU_FEATURES}
 
-# %% ../nbs/05a_hardware.ipynb #c362f834
+# %% ../nbs/05a_hardware.ipynb #154c659f
 def torch_cpu_support() -> dict:
     "What PyTorch says this CPU supports (`torch.cpu._is_*_supported`), for the names this PyTorch has."
     names = sorted(n for n in dir(torch.cpu) if n.startswith("_is_") and n.endswith("_supported"))
     return {n[len("_is_"):-len("_supported")]: bool(getattr(torch.cpu, n)()) for n in names}
 
-# %% ../nbs/05a_hardware.ipynb #fef06c32
+# %% ../nbs/05a_hardware.ipynb #7ac95730
 def cpu_name() -> str:
     "The CPU's model name, as the system reports it."
     info = Path("/proc/cpuinfo")
@@ -63,10 +63,10 @@ def cpu_name() -> str:
             if line.startswith("model name"): return line.split(":", 1)[1].strip()
     return platform.processor() or platform.machine() or "unknown"
 
-# %% ../nbs/05a_hardware.ipynb #be56f138
+# %% ../nbs/05a_hardware.ipynb #878a3636
 def _isa_allows_bf16(isa: str) -> bool:
     "Whether oneDNN's ONEDNN_MAX_CPU_ISA level `isa` includes bfloat16 instructions."
-    return isa in ("", "ALL") or any(key in isa for key in ("BF16", "AMX", "AVX10"))
+    return isa in ("", "ALL", "DEFAULT") or any(key in isa for key in ("BF16", "FP16", "AMX", "AVX10"))
 
 def native_bf16_cpu() -> tuple[bool, str]:
     "Whether oneDNN can compute bfloat16 in hardware on this CPU, and if not, why not."
@@ -79,7 +79,7 @@ def native_bf16_cpu() -> tuple[bool, str]:
     else: native = features["avx512_bf16"] or features["amx_bf16"]
     return bool(native), "" if native else "this CPU has no AVX512-BF16 or AMX-BF16 instructions"
 
-# %% ../nbs/05a_hardware.ipynb #c4bf1f34
+# %% ../nbs/05a_hardware.ipynb #17f75e51
 @functools.cache
 def probe_bf16(device: str = "cpu") -> str | None:
     "Run a tiny LSTM forward and backward in bfloat16 on `device`: None if it works, else the error's first sentence."
@@ -91,10 +91,11 @@ def probe_bf16(device: str = "cpu") -> str | None:
                 out = lstm(x)[0]  # [2, 3, 16]
             out.float().sum().backward()
     except Exception as err:  # oneDNN, cuDNN and mps raise different types
-        return f"{type(err).__name__}: {str(err).strip().split('. ')[0]}"
+        message = (str(err).strip().splitlines() or [""])[0]
+        return f"{type(err).__name__}: {message.split('. ')[0]}"  # one line: the first sentence
     return None
 
-# %% ../nbs/05a_hardware.ipynb #8955d61a
+# %% ../nbs/05a_hardware.ipynb #044bb7cf
 def _bf16_runs(device: str) -> tuple[bool, str]:
     "Whether bfloat16 runs on `device` at all (the switch, then the probe), and why not."
     if os.environ.get(BF16_ENV_VAR, "").strip().lower() in OFF_VALUES:
@@ -113,9 +114,12 @@ def bf16_support(device="cpu") -> tuple[bool, str]:
     if torch.device(device).type == "cpu":
         native, why = native_bf16_cpu()
         if not native: return False, f"{why}, so bfloat16 would be imitated, slower than float32"
+    if torch.device(device).type == "cuda":
+        major, minor = torch.cuda.get_device_capability(torch.device(device))
+        if major < 8: return False, f"this GPU (compute capability {major}.{minor}) has no bfloat16 units; it would be imitated"
     return True, f"a test LSTM ran in bfloat16 on {device}"
 
-# %% ../nbs/05a_hardware.ipynb #835c53b1
+# %% ../nbs/05a_hardware.ipynb #9b23c94e
 BF16_SETTINGS = ("auto", True, False)
 
 class PrecisionError(ValueError):
@@ -144,7 +148,7 @@ def precision_name(use_bf16: bool) -> str:
     "The name a run records for its number format."
     return "bfloat16" if use_bf16 else "float32"
 
-# %% ../nbs/05a_hardware.ipynb #ad358890
+# %% ../nbs/05a_hardware.ipynb #52a5410f
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
 def mps_available() -> bool:
@@ -162,7 +166,11 @@ def choose_device(requested: str | None = None) -> tuple[torch.device, str]:
     if kind == "mps" and not mps_available():
         raise ValueError("device 'mps' was asked for, but PyTorch offers no Apple GPU here; use device 'auto' or 'cpu'.")
     if kind == "auto" and torch.cuda.is_available() or kind == "cuda":
-        index = int(requested.split(":")[1]) if ":" in requested else int(os.environ.get("LOCAL_RANK", 0))
+        index = requested.split(":")[1] if ":" in requested else os.environ.get("LOCAL_RANK", "0")
+        if not index.isdigit() or int(index) >= torch.cuda.device_count():
+            raise ValueError(f"GPU {index!r} does not exist: PyTorch sees {torch.cuda.device_count()} (cuda:0 to "
+                             f"cuda:{torch.cuda.device_count() - 1}); under torchrun, start at most that many processes.")
+        index = int(index)
         return torch.device("cuda", index), f"CUDA GPU {torch.cuda.get_device_name(index)}; cuDNN runs the LSTM"
     if kind == "mps": return torch.device("mps"), "Apple GPU (mps), as asked"
     if kind == "auto" and mps_available():
@@ -170,7 +178,7 @@ def choose_device(requested: str | None = None) -> tuple[torch.device, str]:
                                      f"is used; device='mps' (or {DEVICE_ENV_VAR}=mps) tries it")
     return torch.device("cpu"), "as asked" if kind == "cpu" else "no GPU found"
 
-# %% ../nbs/05a_hardware.ipynb #018cf4d8
+# %% ../nbs/05a_hardware.ipynb #c55ecde8
 MAX_AUTO_THREADS = 8  # a rule of thumb for an LSTM this size, not measured; SENTIMENT_NB_THREADS overrides it
 
 def choose_threads() -> tuple[int, str]:
@@ -181,6 +189,7 @@ def choose_threads() -> tuple[int, str]:
             raise ValueError(f"{THREADS_ENV_VAR} must be a whole number of threads, 1 or more; got {value!r}.")
         return int(value), f"set by {THREADS_ENV_VAR}"
     current = torch.get_num_threads()
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1: return current, "the cores shared out between the torchrun processes"
     if os.environ.get("OMP_NUM_THREADS"): return current, "set by OMP_NUM_THREADS"
     if current > MAX_AUTO_THREADS:
         return MAX_AUTO_THREADS, f"PyTorch would use {current}; capped at {MAX_AUTO_THREADS} (a rule of thumb)"
@@ -194,7 +203,7 @@ def apply_threads(log=print) -> int:
         if log: log(f"threads: {threads} ({why})")
     return threads
 
-# %% ../nbs/05a_hardware.ipynb #0a1a54cf
+# %% ../nbs/05a_hardware.ipynb #de6d14dd
 def hardware_report(device: str | None = None) -> dict:
     "What this machine offers and what a training run on it would use."
     chosen, why = choose_device(device)

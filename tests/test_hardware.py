@@ -12,11 +12,15 @@ import torch
 from sentiment_nb import hardware
 from sentiment_nb.hardware import (BF16_ENV_VAR, MAX_AUTO_THREADS, THREADS_ENV_VAR, PrecisionError, bf16_support,
                                    choose_device, choose_threads, hardware_report, probe_bf16, resolve_bf16)
-from sentiment_nb.inference import load_model, save_model
-from sentiment_nb.training import PRESETS, TrainConfig, fit_sentiment_model, get_preset
+import sentiment_nb.inference as inference
+from sentiment_nb.inference import evaluate_dataset, load_model, save_model
+from sentiment_nb.text import make_imdb_sample
+from sentiment_nb.tokenizer import pad_id, train_tokenizer
+from sentiment_nb.lstm import SentimentModel
+from sentiment_nb.training import PRESETS, TrainConfig, TrainingState, fit_sentiment_model, get_preset, save_checkpoint
 
 ONEDNN_ERROR = "RuntimeError: could not create a primitive descriptor for the LSTM forward propagation primitive"
-LAPTOP = {"ONEDNN_MAX_CPU_ISA": "AVX2"}  # a CPU without AVX512-BF16, as far as the LSTM can tell
+LAPTOP = {"ONEDNN_MAX_CPU_ISA": "AVX2", "SENTIMENT_NB_DEVICE": "cpu"}  # a CPU without bfloat16, even beside a GPU
 
 
 @pytest.fixture
@@ -115,7 +119,7 @@ def test_real_bf16_where_the_cpu_has_it(small_data):
 def test_old_model_files_without_a_precision_still_load(tiny_trained, tmp_path):
     save_model(tmp_path/"m", tiny_trained)
     config = json.loads((tmp_path/"m"/"config.json").read_text())
-    del config["precision"]; config["train"]["bf16"] = True  # as version 0.1.0 wrote them
+    del config["precision"]; config["train"]["bf16"] = True; config["format_version"] = 1  # as sentiment_nb 0.1.0 wrote them
     (tmp_path/"m"/"config.json").write_text(json.dumps(config))
     assert load_model(tmp_path/"m").precision == "bfloat16"
 
@@ -164,3 +168,27 @@ def test_device_and_threads(monkeypatch):
     monkeypatch.delenv(THREADS_ENV_VAR); monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     monkeypatch.setattr(torch, "get_num_threads", lambda: 64)
     assert choose_threads()[0] == MAX_AUTO_THREADS
+
+
+def test_a_bf16_model_is_evaluated_in_float32_where_bf16_cannot_run(tiny_trained, no_bf16, monkeypatch):
+    seen = []
+    monkeypatch.setattr(inference, "evaluate", lambda *args, bf16, **kw: seen.append(bf16) or {"accuracy": 1.0})
+    monkeypatch.setattr(tiny_trained, "precision", "bfloat16")
+    evaluate_dataset(tiny_trained, {"text": ["a fine film"], "label": [1]})
+    assert seen == [False]
+
+
+def test_a_bf16_checkpoint_resumes_on_a_laptop_with_bf16_auto(tmp_path):
+    "An interrupted run saved with bf16=True: on a CPU without bfloat16, --resume says what to do, and --bf16 auto goes on."
+    data = make_imdb_sample("sample", tmp_path/"data", sizes={"train": 200, "test": 60})
+    config = get_preset("tiny", epochs=1, vocab_size=500, bf16=True)
+    tokenizer = train_tokenizer(["a fine film", "a dull film"] * 5, config.vocab_size, 1)
+    model = SentimentModel(config.model_config(tokenizer.get_vocab_size(), pad_id(tokenizer)))
+    state = TrainingState(epoch_rng=torch.Generator().manual_seed(config.seed).get_state())
+    save_checkpoint(tmp_path/"m.checkpoint", model, torch.optim.Adam(model.parameters()), tokenizer, config, state,
+                    {"data": str(data), "coverage": {}})
+    refused = _cli("train", "--resume", "--out", str(tmp_path/"m"), "--quiet", env=LAPTOP)
+    assert refused.returncode == 2 and "--bf16 auto" in refused.stderr and "Traceback" not in refused.stderr
+    resumed = _cli("train", "--resume", "--bf16", "auto", "--out", str(tmp_path/"m"), "--quiet", env=LAPTOP)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert json.loads(resumed.stdout.splitlines()[-1])["precision"] == "float32"
