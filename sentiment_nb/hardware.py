@@ -27,12 +27,17 @@ OFF_VALUES = ("0", "false", "no", "off")
 # %% ../nbs/05a_hardware.ipynb #ed00b56c
 CPU_FEATURES = ("avx2", "avx512f", "avx512_bf16", "amx_bf16")
 
+def _cpuinfo_value(*keys: str) -> str | None:
+    "The value of the first line of Linux's /proc/cpuinfo that starts with one of `keys` (None: no such file or line)."
+    info = Path("/proc/cpuinfo")
+    if not info.is_file(): return None
+    lines = info.read_text(errors="replace").splitlines()
+    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith(keys)), None)
+
 def _cpu_flags() -> set[str] | None:
     "The CPU's instruction-set flags, lower case; None when this system does not say."
-    info = Path("/proc/cpuinfo")
-    if info.is_file():
-        for line in info.read_text(errors="replace").splitlines():
-            if line.startswith(("flags", "Features")): return set(line.split(":", 1)[1].lower().split())
+    flags = _cpuinfo_value("flags", "Features")  # "Features" on ARM Linux
+    if flags is not None: return set(flags.lower().split())
     if platform.system() == "Darwin" and platform.machine() == "x86_64":
         try: out = subprocess.run(["sysctl", "-n", "machdep.cpu.features", "machdep.cpu.leaf7_features"],
                                   capture_output=True, text=True, timeout=5).stdout
@@ -57,11 +62,7 @@ def torch_cpu_support() -> dict:
 # %% ../nbs/05a_hardware.ipynb #7ac95730
 def cpu_name() -> str:
     "The CPU's model name, as the system reports it."
-    info = Path("/proc/cpuinfo")
-    if info.is_file():
-        for line in info.read_text(errors="replace").splitlines():
-            if line.startswith("model name"): return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine() or "unknown"
+    return _cpuinfo_value("model name") or platform.processor() or platform.machine() or "unknown"
 
 # %% ../nbs/05a_hardware.ipynb #878a3636
 def _isa_allows_bf16(isa: str) -> bool:
