@@ -25,12 +25,15 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
 from sentiment_nb.hardware import hardware_report, probe_bf16
-from sentiment_nb.inference import evaluate_dataset, predict_sentiment, save_model
+from sentiment_nb.config import PRESETS, get_preset
+from sentiment_nb.inference import predict_sentiment
 from sentiment_nb.lstm import ModelConfig, SentimentModel, count_parameters
 from sentiment_nb.text import load_imdb
 from sentiment_nb.tokenizer import encode_texts, pad_batch, pad_id, train_tokenizer
-from sentiment_nb.training import (PRESETS, batch_groups, encode_split, fit_sentiment_model, get_preset, make_batches,
-                                   num_batches, padding_share)
+from sentiment_nb.saving import save_model
+from sentiment_nb.speed import profile_step, time_steps
+from sentiment_nb.training import (batch_groups, encode_split, evaluate_dataset, fit_sentiment_model, make_batches, num_batches,
+                                   padding_share)
 
 HERE = Path(__file__).resolve().parent
 SENTENCE = "This movie is amazing!"
@@ -107,26 +110,6 @@ class Step:
         return time.perf_counter() - start
 
 
-def time_steps(steps: dict, rounds: int, per_round: dict) -> dict:
-    "Mean seconds per step of each `Step`, interleaving them round by round so machine noise hits all alike."
-    times = {name: [] for name in steps}
-    for name, step in steps.items(): step()  # warm up
-    for r in range(rounds):
-        for name, step in steps.items():
-            times[name] += [step() for _ in range(per_round[name])]
-    return {name: statistics.mean(t) for name, t in times.items()}
-
-
-def profile(step, steps: int = 6, top: int = 8) -> list[dict]:
-    "Where one training step's time goes: the operators with the most self CPU time over a few steps."
-    step()
-    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
-        for _ in range(steps): step()
-    events = sorted(prof.key_averages(), key=lambda e: e.self_cpu_time_total, reverse=True)
-    total = sum(e.self_cpu_time_total for e in events)
-    return [{"op": e.key, "share": round(e.self_cpu_time_total / total, 3)} for e in events[:top]]
-
-
 def speed(data, args) -> dict:
     "The classic loop vs ours for the seed-size model, and the levers between them."
     texts, labels = list(data["train"]["text"]), torch.tensor(data["train"]["label"], dtype=torch.float)
@@ -162,7 +145,7 @@ def speed(data, args) -> dict:
                       "same model, unpacked LSTM read at each review's last token; dense Adam",
               "ours_fastest": "as ours, with batch 64 and bfloat16 autocast (the speed settings of the fast preset)"
                                + ("" if bf16 else "; this CPU cannot run bfloat16, so float32 here")}
-    result["profile"] = profile(ours)
+    result["profile"] = profile_step(ours)
     if args.skip_levers: return result
     log("timing the levers one at a time ...")
     variants = {  # from "classic loop" on, each row changes one thing from the row before it; the rows after the

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import environment  # noqa: E402
 from sentiment_nb.hardware import probe_bf16  # noqa: E402
 from sentiment_nb.lstm import SentimentModel  # noqa: E402
-from sentiment_nb.training import get_preset  # noqa: E402
+from sentiment_nb.config import get_preset  # noqa: E402
 
 
 def step_seconds(model, optimizer, ids, lengths, labels, bf16: bool) -> float:

@@ -45,7 +45,7 @@ def parse_name(name: str) -> tuple[str, str, int]:
 
 
 def train_config(model: str, negation: str, seed: int):
-    from sentiment_nb.training import get_preset
+    from sentiment_nb.config import get_preset
     if model == "tiny_attention": return get_preset("tiny", pooling="attention", bidirectional=True, negation=negation, seed=seed, word2vec_seed=W2V_SEED)
     return get_preset(model, negation=negation, seed=seed, word2vec_seed=W2V_SEED)
 
@@ -60,11 +60,11 @@ def run_one(name: str, args) -> dict:
     "Train and score one run in this process; returns its result."
     import numpy as np
     import torch
-    from sentiment_nb.inference import evaluate_dataset, save_model
+    from sentiment_nb.saving import save_model
     from sentiment_nb.lstm import count_parameters
     from sentiment_nb.negation import challenge_report, load_challenge_set, model_probabilities, train_tfidf_baseline
     from sentiment_nb.text import load_imdb
-    from sentiment_nb.training import fit_sentiment_model
+    from sentiment_nb.training import evaluate_dataset, fit_sentiment_model
     torch.set_num_threads(args.threads)
     model, negation, seed = parse_name(name)
     data, challenge = load_imdb(args.data), load_challenge_set()
@@ -95,17 +95,17 @@ def word2vec_job(negation: str, args):
     import torch
     from sentiment_nb.text import load_imdb
     from sentiment_nb.tokenizer import train_tokenizer
-    from sentiment_nb.training import _word_vectors
+    from sentiment_nb.training import get_word_vectors
     torch.set_num_threads(args.threads)
     data = load_imdb(args.data)
     config = train_config("fast" if args.plan == "full" else "tiny", negation, W2V_SEED)
     tokenizer = train_tokenizer(data["train"]["text"], config.vocab_size, config.min_frequency, negation)
-    _word_vectors(tokenizer, data, config, log=print)
+    get_word_vectors(tokenizer, data, config, log=print)
 
 
 def adopt(bench_json: Path, args) -> list[str]:
     "Results for the models bench.py trained (no negation handling, seed 42): its numbers, plus the challenge set."
-    from sentiment_nb.inference import load_model
+    from sentiment_nb.saving import load_model
     from sentiment_nb.negation import challenge_report, load_challenge_set, model_probabilities
     bench, challenge, names = json.loads(bench_json.read_text()), load_challenge_set(), []
     for model, row in bench["presets"].items():
@@ -134,7 +134,7 @@ def write_result(path: Path, name: str, result: dict):
 
 def table_order(run: dict):
     "Rows in reading order: the baseline, then the LSTM recipes; each without, then with negation handling."
-    from sentiment_nb.tokenizer import NEGATION_MODES
+    from sentiment_nb.negation_rules import NEGATION_MODES
     models = ("tfidf", "seed", "fast", "best", "attention")
     return (models.index(run["model"]) if run["model"] in models else len(models), run["model"],
             NEGATION_MODES.index(run["negation"]), run["seed"])

@@ -23,13 +23,16 @@ import torch
 from torch import distributed as dist
 
 import sentiment_nb
-from .embeddings import cache_dir
+from .config import PRESETS, TrainConfig, get_preset
+from .distributed import init_distributed
+from .files import load_split
 from .hardware import apply_threads, choose_device, hardware_report, resolve_bf16
-from .inference import evaluate_dataset, load_model, predict_batch, save_model
+from .inference import predict_batch
 from .lstm import count_parameters
-from .text import DATA_ENV_VAR, full_size, load_imdb, load_split, resolve_data_source, sample_path
-from .training import (PRESETS, TrainConfig, fit_sentiment_model, get_preset, init_distributed,
-                                   load_checkpoint, resume_training)
+from .saving import load_checkpoint, load_model, save_model
+from .text import DATA_ENV_VAR, full_size, load_imdb, resolve_data_source, sample_path
+from .training import evaluate_dataset, fit_sentiment_model, resume_training
+from .word2vec_cache import cache_dir
 
 # %% ../nbs/06a_cli.ipynb #5fd12d0b
 def _yes_no(value: str) -> bool:
@@ -105,12 +108,12 @@ def train_command(args) -> dict:
     checkpoint, start = checkpoint_path(args.out), time.perf_counter()
     if args.resume:
         saved = load_checkpoint(checkpoint)
-        bf16 = saved["config"].bf16 if args.bf16 is None else args.bf16  # --bf16 may change the saved setting
+        bf16 = saved.config.bf16 if args.bf16 is None else args.bf16  # --bf16 may change the saved setting
         resolve_bf16(bf16, device, log=None)  # bf16=True where it cannot run: stop before the data
-        source = saved["extra"].get("data")
+        source = saved.extra.get("data")
         if args.data is not None and source is not None and args.data != source:
             raise ValueError(f"{checkpoint} was trained on --data {source}; resume it with the same data (or leave --data out).")
-        data = load_imdb(source if args.data is None else args.data, seed=saved["config"].seed)
+        data = load_imdb(source if args.data is None else args.data, seed=saved.config.seed)
         trained = resume_training(checkpoint, data, progress=not args.quiet, log=log, checkpoint_every=args.checkpoint_every,
                                   device=args.device, bf16=args.bf16)
     else:

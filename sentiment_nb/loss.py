@@ -5,23 +5,27 @@
 # %% auto #0
 __all__ = ['logit_to_probability', 'bce_with_logits', 'loss_curve', 'loss_at', 'loss_html', 'plot_loss_curve', 'loss_explorer']
 
-# %% ../nbs/04_loss.ipynb #0b474869
+# %% ../nbs/04_loss.ipynb #4e8cd525
 import torch
 
-# %% ../nbs/04_loss.ipynb #209d46b6
-def logit_to_probability(logit: torch.Tensor) -> torch.Tensor:
+# %% ../nbs/04_loss.ipynb #bd109799
+def logit_to_probability(logit: torch.Tensor,  # the model's outputs, any shape
+                        ) -> torch.Tensor:  # same shape, each between 0 and 1
     "The probability of 'positive' for each logit: 1 / (1 + exp(-logit))."
     return 1 / (1 + torch.exp(-logit))
 
-# %% ../nbs/04_loss.ipynb #fc462abd
-def bce_with_logits(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+# %% ../nbs/04_loss.ipynb #cc9b7160
+def bce_with_logits(logits: torch.Tensor,  # the model's outputs: [batch]
+                    labels: torch.Tensor,  # 0 (negative) or 1 (positive): [batch]
+                   ) -> torch.Tensor:  # one number: the mean loss
     "Mean binary cross entropy of `logits` against 0/1 `labels`, in the numerically safe form."
     labels = labels.float()
-    losses = logits.clamp(min=0) - logits * labels + torch.log1p(torch.exp(-logits.abs()))
+    losses = logits.clamp(min=0) - logits * labels + torch.log1p(torch.exp(-logits.abs()))  # [batch]
     return losses.mean()
 
-# %% ../nbs/04_loss.ipynb #942fdaaf
-def loss_curve(logits: torch.Tensor) -> dict:
+# %% ../nbs/04_loss.ipynb #64cfb3e0
+def loss_curve(logits: torch.Tensor,  # the logits to evaluate at, any shape
+              ) -> dict:  # tensors shaped like `logits`
     "Probability, losses for label 0 and 1, and their gradients, at each logit."
     p = logit_to_probability(logits)
     loss_1 = torch.log1p(torch.exp(-logits.abs())) + (-logits).clamp(min=0)  # label 1
@@ -29,12 +33,14 @@ def loss_curve(logits: torch.Tensor) -> dict:
     return {"logit": logits, "probability": p, "loss_label_0": loss_0, "loss_label_1": loss_1,
             "grad_label_0": p, "grad_label_1": p - 1}
 
-# %% ../nbs/04_loss.ipynb #ce634df0
-def loss_at(logit: float) -> dict:
+# %% ../nbs/04_loss.ipynb #24e7de38
+def loss_at(logit: float,  # one logit
+           ) -> dict:  # the keys of loss_curve, as plain floats
     "Probability, both losses and both gradients at one `logit`, as plain floats."
     return {k: float(v) for k, v in loss_curve(torch.tensor(float(logit))).items()}
 
-def loss_html(logit: float) -> str:
+def loss_html(logit: float,  # one logit
+             ) -> str:
     "The numbers at `logit` as an HTML table, with the direction in which each gradient pushes the logit."
     point = loss_at(logit)
     def push(grad): return "no push" if abs(grad) < 1e-3 else ("pushes the logit down ↓" if grad > 0 else "pushes the logit up ↑")
@@ -43,8 +49,11 @@ def loss_html(logit: float) -> str:
     return (f"<p>logit z = {point['logit']:+.1f} → probability positive σ(z) = {point['probability']:.3f}</p>"
             f"<table style='font-size:13px'>{rows}</table>")
 
-# %% ../nbs/04_loss.ipynb #abc7e369
-def plot_loss_curve(logit: float = 1.0, low: float = -6, high: float = 6):
+# %% ../nbs/04_loss.ipynb #4421b621
+def plot_loss_curve(logit: float = 1.0,  # the point to mark
+                    low: float = -6,  # the smallest logit drawn
+                    high: float = 6,  # the largest logit drawn
+                   ):
     "Both losses and the probability against the logit, with the point at `logit` marked: a static figure."
     import matplotlib.pyplot as plt
     grid, point = loss_curve(torch.linspace(low, high, 121)), loss_at(logit)
@@ -58,8 +67,9 @@ def plot_loss_curve(logit: float = 1.0, low: float = -6, high: float = 6):
     fig.tight_layout()
     return fig
 
-# %% ../nbs/04_loss.ipynb #bf4c73db
-def loss_explorer(logit: float = 1.0):
+# %% ../nbs/04_loss.ipynb #ff0716dc
+def loss_explorer(logit: float = 1.0,  # where the slider starts
+                 ):
     "A logit slider showing the probability, both losses and their gradients, on their curves."
     import ipywidgets as W
     import matplotlib.pyplot as plt

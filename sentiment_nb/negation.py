@@ -8,7 +8,7 @@ __all__ = ['NEGATION_CATEGORIES', 'challenge_path', 'load_challenge_set', 'chall
            'phrase_positive_share']
 
 # %% ../nbs/07_negation.ipynb #89ac23e8
-import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +17,8 @@ from datasets import Dataset
 
 import sentiment_nb
 from .inference import predict_batch
-from .tokenizer import SEED_SENTENCES, check_negation, new_tokenizer, split_words
+from .negation_rules import check_negation
+from .tokenizer import new_tokenizer, split_words
 
 # %% ../nbs/07_negation.ipynb #0b30549a
 def challenge_path() -> Path:
@@ -128,8 +129,6 @@ def category_markdown(runs: list[dict]) -> str:
     return "\n".join(lines)
 
 # %% ../nbs/07_negation.ipynb #adea1a38
-import re
-
 def phrase_positive_share(dataset, phrases) -> dict:
     "For each phrase: how many reviews of `dataset` contain it (whole words, any case), and the share of those that are positive."
     shares = {}

@@ -6,7 +6,8 @@ import pytest
 from datasets import DatasetDict
 
 from sentiment_nb.text import load_imdb
-from sentiment_nb.training import fit_sentiment_model, get_preset
+from sentiment_nb.config import get_preset
+from sentiment_nb.training import fit_sentiment_model
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_IMDB = Path(os.environ.get("SENTIMENT_NB_FULL_DATA", ROOT.parent/"shared"/"data"/"imdb"))

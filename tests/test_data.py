@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sentiment_nb.text import load_imdb, load_labelled_file, load_raw_imdb, load_split, make_imdb_sample, sample_path
+from sentiment_nb.files import load_labelled_file, load_split, make_imdb_sample
+from sentiment_nb.text import load_imdb, load_raw_imdb, sample_path
 
 from conftest import SHARED_IMDB
 

@@ -12,12 +12,12 @@ import torch
 from sentiment_nb import hardware
 from sentiment_nb.hardware import (BF16_ENV_VAR, MAX_AUTO_THREADS, THREADS_ENV_VAR, PrecisionError, bf16_support,
                                    choose_device, choose_threads, hardware_report, probe_bf16, resolve_bf16)
-import sentiment_nb.inference as inference
-from sentiment_nb.inference import evaluate_dataset, load_model, save_model
-from sentiment_nb.text import make_imdb_sample
-from sentiment_nb.tokenizer import pad_id, train_tokenizer
+from sentiment_nb.config import PRESETS, TrainConfig, get_preset
+from sentiment_nb.files import make_imdb_sample
 from sentiment_nb.lstm import SentimentModel
-from sentiment_nb.training import PRESETS, TrainConfig, TrainingState, fit_sentiment_model, get_preset, save_checkpoint
+from sentiment_nb.saving import TrainingState, load_model, save_checkpoint, save_model
+from sentiment_nb.tokenizer import pad_id, train_tokenizer
+from sentiment_nb.training import evaluate_dataset, fit_sentiment_model
 
 ONEDNN_ERROR = "RuntimeError: could not create a primitive descriptor for the LSTM forward propagation primitive"
 LAPTOP = {"ONEDNN_MAX_CPU_ISA": "AVX2", "SENTIMENT_NB_DEVICE": "cpu"}  # a CPU without bfloat16, even beside a GPU
@@ -172,7 +172,8 @@ def test_device_and_threads(monkeypatch):
 
 def test_a_bf16_model_is_evaluated_in_float32_where_bf16_cannot_run(tiny_trained, no_bf16, monkeypatch):
     seen = []
-    monkeypatch.setattr(inference, "evaluate", lambda *args, bf16, **kw: seen.append(bf16) or {"accuracy": 1.0})
+    import sentiment_nb.training as training
+    monkeypatch.setattr(training, "evaluate", lambda *args, bf16, **kw: seen.append(bf16) or {"accuracy": 1.0})
     monkeypatch.setattr(tiny_trained, "precision", "bfloat16")
     evaluate_dataset(tiny_trained, {"text": ["a fine film"], "label": [1]})
     assert seen == [False]

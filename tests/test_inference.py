@@ -6,7 +6,9 @@ import warnings
 import pytest
 import torch
 
-from sentiment_nb.inference import evaluate_dataset, load_model, predict_batch, predict_sentiment, save_model
+from sentiment_nb.inference import predict_batch, predict_sentiment
+from sentiment_nb.saving import load_model, save_model
+from sentiment_nb.training import evaluate_dataset
 
 SEED_SENTENCES = ["Worst movie I have ever seen.", "This movie is amazing!", "I don't think this is a good movie."]
 
@@ -59,9 +61,9 @@ def test_existing_model_needs_overwrite(tmp_path, tiny_trained):
 def test_failed_save_leaves_the_previous_model(tmp_path, tiny_trained, monkeypatch):
     path = save_model(tmp_path/"model", tiny_trained)
     before = {p.name: p.read_bytes() for p in path.iterdir()}
-    import sentiment_nb.inference as inference
+    import sentiment_nb.saving as saving
     def crash(*args, **kwargs): raise OSError("disk full")
-    monkeypatch.setattr(inference, "save_tokenizer", crash)
+    monkeypatch.setattr(saving, "save_tokenizer", crash)
     with pytest.raises(OSError, match="disk full"):
         save_model(path, tiny_trained, overwrite=True)
     assert {p.name: p.read_bytes() for p in path.iterdir()} == before

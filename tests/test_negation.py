@@ -10,14 +10,16 @@ import pytest
 import torch
 
 from sentiment_nb.cli import main as cli_main
-from sentiment_nb.embeddings import word2vec_key
-from sentiment_nb.inference import load_model, predict_batch, save_model, word_importance
+from sentiment_nb.config import PRESETS, get_preset
+from sentiment_nb.inference import predict_batch, word_importance
 from sentiment_nb.lstm import ModelConfig, SentimentModel, lstm_trace
 from sentiment_nb.negation import challenge_report, load_challenge_set, summarize_runs, train_tfidf_baseline
 from sentiment_nb.text import load_imdb
-from sentiment_nb.tokenizer import (encode_texts, load_tokenizer, mark_negation, new_tokenizer, save_tokenizer, split_words,
-                                    train_tokenizer)
-from sentiment_nb.training import PRESETS, fit_sentiment_model, get_preset
+from sentiment_nb.negation_rules import mark_negation
+from sentiment_nb.saving import load_model, save_model
+from sentiment_nb.tokenizer import encode_texts, load_tokenizer, new_tokenizer, save_tokenizer, split_words, train_tokenizer
+from sentiment_nb.training import fit_sentiment_model
+from sentiment_nb.word2vec_cache import word2vec_key
 
 ROOT = Path(__file__).resolve().parent.parent
 

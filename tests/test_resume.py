@@ -9,9 +9,10 @@ import torch
 from safetensors.torch import load_file
 
 from sentiment_nb.lstm import ModelConfig, SentimentModel
-from sentiment_nb.text import make_imdb_sample
+from sentiment_nb.files import make_imdb_sample
 from sentiment_nb.tokenizer import pad_id
-from sentiment_nb.training import encode_split, load_checkpoint, save_checkpoint, train_model
+from sentiment_nb.saving import load_checkpoint, save_checkpoint
+from sentiment_nb.training import encode_split, train_model
 
 
 def test_kill_9_mid_epoch_then_resume_matches_an_uninterrupted_run(tmp_path):
@@ -30,7 +31,7 @@ def test_kill_9_mid_epoch_then_resume_matches_an_uninterrupted_run(tmp_path):
     assert run.poll() is None, "training finished before it could be interrupted"
     run.send_signal(signal.SIGKILL)
     run.wait()
-    killed_at = load_checkpoint(tmp_path/"killed.checkpoint")["state"]
+    killed_at = load_checkpoint(tmp_path/"killed.checkpoint").state
     assert killed_at.epoch == 2 and killed_at.step > 0
     assert not (tmp_path/"killed").exists()
 
@@ -71,5 +72,5 @@ def test_nan_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path, tiny_traine
     with pytest.raises(FloatingPointError, match="step 13.*last checkpoint is kept"):
         train_model(model, split, split, tiny_config, pad_id(tokenizer), progress=False, log=None, checkpoint=keep, checkpoint_every=5)
     saved = load_checkpoint(tmp_path/"ckpt")
-    assert (saved["state"].epoch, saved["state"].step) == (1, 10)
-    assert all(torch.isfinite(w).all() for w in saved["model"].state_dict().values())
+    assert (saved.state.epoch, saved.state.step) == (1, 10)
+    assert all(torch.isfinite(w).all() for w in saved.model.state_dict().values())

@@ -5,7 +5,8 @@ import warnings
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from sentiment_nb.inference import load_model, predict_batch, predict_sentiment, save_model
+from sentiment_nb.inference import predict_batch, predict_sentiment
+from sentiment_nb.saving import load_model, save_model
 from sentiment_nb.tokenizer import encode_texts, pad_batch, pad_id, split_words
 
 ANY_TEXT = st.text(max_size=300)  # any Unicode text: control characters, emoji, every script

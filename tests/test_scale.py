@@ -9,13 +9,14 @@ import numpy as np
 import pytest
 import torch
 
-from sentiment_nb.embeddings import cached_word2vec, word2vec_key
-from sentiment_nb.inference import load_model, predict_batch, save_model
+from sentiment_nb.config import PRESETS, TrainConfig, get_preset
+from sentiment_nb.files import make_imdb_sample
+from sentiment_nb.inference import predict_batch
 from sentiment_nb.lstm import ModelConfig, SentimentModel, masked_max_mean, reverse_padded
-from sentiment_nb.text import make_imdb_sample
 from sentiment_nb.tokenizer import pad_id, train_tokenizer
-from sentiment_nb.training import (PRESETS, TrainConfig, encode_split, fit_sentiment_model, get_preset, load_checkpoint,
-                                   lr_factor, num_batches, make_batches, save_checkpoint, train_model)
+from sentiment_nb.saving import load_checkpoint, load_model, save_checkpoint, save_model
+from sentiment_nb.training import encode_split, fit_sentiment_model, lr_factor, make_batches, num_batches, train_model
+from sentiment_nb.word2vec_cache import cached_word2vec, word2vec_key
 
 
 @pytest.mark.parametrize("bidirectional", [False, True])
@@ -118,9 +119,9 @@ def test_a_bidirectional_model_saves_loads_and_resumes_with_dropout(small_data, 
                     checkpoint_every=3)
     torch.manual_seed(12345)  # a different global generator: the checkpoint must restore it
     saved = load_checkpoint(tmp_path/"ckpt")
-    train_model(saved["model"], train, valid, config, pad_id(tokenizer), progress=False, log=None, resume=saved)
+    train_model(saved.model, train, valid, config, pad_id(tokenizer), progress=False, log=None, resume=saved)
     for name, value in straight.state_dict().items():
-        assert torch.equal(value, saved["model"].state_dict()[name]), name
+        assert torch.equal(value, saved.model.state_dict()[name]), name
 
 
 def test_torchrun_two_cpu_processes_learn(tmp_path):

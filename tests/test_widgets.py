@@ -16,9 +16,9 @@ from sentiment_nb.loss import loss_at, loss_explorer, loss_html, plot_loss_curve
 from sentiment_nb.lstm import (ModelConfig, SentimentModel, lstm_cell_step, lstm_explorer, lstm_step_html, lstm_trace,
                                lstm_weights, plot_lstm_trace)
 from sentiment_nb.text import length_histogram, pick_reviews, plot_length_histogram, review_browser, review_html
-from sentiment_nb.tokenizer import (PAD, RUNNING_EXAMPLE, SEED_SENTENCES, UNK, pad_id, padded_grid, shrink_vocabulary,
+from sentiment_nb.tokenizer import (PAD, RUNNING_EXAMPLE, SEED_SENTENCES, UNK, SentimentTokenizer, pad_id, padded_grid, shrink_vocabulary,
                                     token_table, tokenizer_explorer, tokens_html, train_tokenizer, vocabulary_counts)
-from sentiment_nb.training import score_sentences, training_dashboard, watch_training
+from sentiment_nb.watch import score_sentences, training_dashboard, watch_training
 
 
 def _lstm_step_by_step(lstm: nn.LSTM, x: torch.Tensor):
@@ -105,8 +105,9 @@ def test_word_importance_signs_on_a_model_built_to_know_one_word():
     from tokenizers import Tokenizer
     from tokenizers.models import WordLevel
     from tokenizers.pre_tokenizers import Whitespace
-    tokenizer = Tokenizer(WordLevel({PAD: 0, UNK: 1, "a": 2, "great": 3, "film": 4}, unk_token=UNK))
-    tokenizer.pre_tokenizer = Whitespace()
+    hf = Tokenizer(WordLevel({PAD: 0, UNK: 1, "a": 2, "great": 3, "film": 4}, unk_token=UNK))
+    hf.pre_tokenizer = Whitespace()
+    tokenizer = SentimentTokenizer(hf)
     torch.manual_seed(0)
     model = SentimentModel(ModelConfig(vocab_size=5, embed_size=2, num_hiddens=2))
     with torch.no_grad():
@@ -152,7 +153,7 @@ def test_shrink_vocabulary_is_what_training_gives(small_data):
     for size, min_freq in ((50, 1), (1_000, 3), (100_000, 2)):
         assert shrink_vocabulary(full, counts, size, min_freq).get_vocab() == train_tokenizer(texts, size, min_freq).get_vocab()
     small = shrink_vocabulary(full, counts, 50, 1)
-    assert small.encode("I love zorblaxian").tokens[-1] == UNK and small.normalizer is not None
+    assert small.encode("I love zorblaxian").tokens[-1] == UNK and small.hf.normalizer is not None
 
 
 def test_tokenizer_explorer_follows_the_controls(small_data):
