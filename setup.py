@@ -34,7 +34,7 @@ setuptools.setup(
     ] + [f"Programming Language :: Python :: {v}" for v in py_versions[py_versions.index(min_python):]],
     python_requires=f">={min_python}",
     packages=setuptools.find_packages(include=[cfg["lib_name"], f"{cfg['lib_name']}.*"]),
-    package_data={cfg["lib_name"]: ["data/imdb_sample/README.md", "data/imdb_sample/plain_text/*.parquet", "data/challenge/*.csv"]},
+    package_data={cfg["lib_name"]: ["data/imdb_sample/README.md", "data/imdb_sample/plain_text/*.parquet", "data/challenge/*.csv", "data/sample_model/*"]},
     include_package_data=True,
     install_requires=cfg["requirements"].split(),
     extras_require={"dev": cfg["dev_requirements"].split()},

@@ -111,7 +111,7 @@ class Step:
 
 
 def speed(data, args) -> dict:
-    "The classic loop vs ours for the seed-size model, and the levers between them."
+    "The classic loop vs ours for the tutorial-size model, and the levers between them."
     texts, labels = list(data["train"]["text"]), torch.tensor(data["train"]["label"], dtype=torch.float)
     n = len(texts)
     tokenizer = train_tokenizer(texts, 30_000, 2)
@@ -141,7 +141,7 @@ def speed(data, args) -> dict:
               "encode_all_s": round(encode_s, 2),
               "baseline": "vocab 30,000; batch 8 in random order, right-padded to its longest review, no truncation; "
                           "texts tokenized in every step; LSTM 300→256, one direction; dense Adam",
-              "ours": "the seed preset's loop: reviews tokenized once; batch 32 bucketed by length; cut at 400 tokens; "
+              "ours": "the tutorial preset's loop: reviews tokenized once; batch 32 bucketed by length; cut at 400 tokens; "
                       "same model, unpacked LSTM read at each review's last token; dense Adam",
               "ours_fastest": "as ours, with batch 64 and bfloat16 autocast (the speed settings of the fast preset)"
                                + ("" if bf16 else "; this CPU cannot run bfloat16, so float32 here")}
@@ -149,19 +149,19 @@ def speed(data, args) -> dict:
     if args.skip_levers: return result
     log("timing the levers one at a time ...")
     variants = {  # from "classic loop" on, each row changes one thing from the row before it; the rows after the
-                  # seed preset's change one thing from it
+                  # tutorial preset's change one thing from it
         "classic loop, packed (pack_padded_sequence)": dict(batch_size=8, tokenize_in_collate=True, bucket=False, packed=True),
         "classic loop": dict(batch_size=8, tokenize_in_collate=True, bucket=False),
         "+ tokenize once": dict(batch_size=8, bucket=False),
         "+ length bucketing": dict(batch_size=8),
         "+ batch 32": dict(batch_size=32),
-        "+ cut at 400 tokens (= seed preset)": dict(batch_size=32, max_length=400),
-        "seed preset, packed LSTM": dict(batch_size=32, max_length=400, packed=True),
-        "seed preset, sparse embedding + SparseAdam": dict(batch_size=32, max_length=400, sparse=True),
-        "seed preset, batch 64": dict(batch_size=64, max_length=400),
-        "seed preset, bfloat16 autocast": dict(batch_size=32, max_length=400, bf16=True),
+        "+ cut at 400 tokens (= tutorial preset)": dict(batch_size=32, max_length=400),
+        "tutorial preset, packed LSTM": dict(batch_size=32, max_length=400, packed=True),
+        "tutorial preset, sparse embedding + SparseAdam": dict(batch_size=32, max_length=400, sparse=True),
+        "tutorial preset, batch 64": dict(batch_size=64, max_length=400),
+        "tutorial preset, bfloat16 autocast": dict(batch_size=32, max_length=400, bf16=True),
     }
-    if not bf16: del variants["seed preset, bfloat16 autocast"]
+    if not bf16: del variants["tutorial preset, bfloat16 autocast"]
     steps = {name: Step(**common, **kw) for name, kw in variants.items()}
     per_round = {name: max(1, round(64 / variants[name]["batch_size"])) for name in variants}  # ~64 reviews per round
     t = time_steps(steps, args.lever_rounds, per_round)
@@ -170,9 +170,9 @@ def speed(data, args) -> dict:
     threads = torch.get_num_threads()
     if threads > 1:
         torch.set_num_threads(1)
-        one = time_steps({"x": steps["+ cut at 400 tokens (= seed preset)"]}, args.lever_rounds, {"x": 2})["x"]
+        one = time_steps({"x": steps["+ cut at 400 tokens (= tutorial preset)"]}, args.lever_rounds, {"x": 2})["x"]
         torch.set_num_threads(threads)
-        rows.append({"setting": "seed preset, 1 thread instead of %d" % threads, "step_s": round(one, 4),
+        rows.append({"setting": "tutorial preset, 1 thread instead of %d" % threads, "step_s": round(one, 4),
                      "epoch_min": round(one * num_batches(n, 32) / 60, 2)})
     split = encode_split(tokenizer, data["train"])
     gen = lambda: torch.Generator().manual_seed(0)

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-LSTM_MODELS = ("seed", "fast", "best", "attention")
+LSTM_MODELS = ("tutorial", "fast", "best", "attention")
 W2V_SEED = 42  # every LSTM run starts from the same Word2Vec vectors; the seeds vary the LSTM's start and batches
 
 # (model, negation, seeds), most important first: that is the order the runs start in
@@ -30,7 +30,7 @@ PLANS = {
     "full": [("tfidf", "none", [0]), ("tfidf", "scope", [0]),
              ("fast", "none", [42, 43, 44]), ("fast", "scope", [42, 43, 44]),
              ("attention", "none", [42, 43, 44]), ("attention", "scope", [42, 43, 44]),
-             ("seed", "none", [42]), ("seed", "scope", [42]), ("best", "none", [42]), ("best", "scope", [42]),
+             ("tutorial", "none", [42]), ("tutorial", "scope", [42]), ("best", "none", [42]), ("best", "scope", [42]),
              ("fast", "contractions", [42, 43, 44]), ("tfidf", "contractions", [0])],
     "tiny": [("tfidf", "none", [0]), ("tfidf", "scope", [0]), ("tiny", "none", [1, 2]), ("tiny", "scope", [1, 2]),
              ("tiny_attention", "scope", [1])],
@@ -50,10 +50,10 @@ def train_config(model: str, negation: str, seed: int):
     return get_preset(model, negation=negation, seed=seed, word2vec_seed=W2V_SEED)
 
 
-def seed_sentence_p(probability) -> float:
-    "p(positive) of the seed's negation sentence."
-    from sentiment_nb.tokenizer import SEED_SENTENCES
-    return float(probability([SEED_SENTENCES[2]])[0])
+def tutorial_sentence_p(probability) -> float:
+    "p(positive) of the tutorial's negation sentence."
+    from sentiment_nb.tokenizer import TUTORIAL_SENTENCES
+    return float(probability([TUTORIAL_SENTENCES[2]])[0])
 
 
 def run_one(name: str, args) -> dict:
@@ -77,7 +77,7 @@ def run_one(name: str, args) -> dict:
         return {"test_accuracy": float(((test_p > 0.5) == np.asarray(data["test"]["label"])).mean()),
                 "valid_accuracy": max(baseline.valid_accuracy.values()), "valid_by_c": baseline.valid_accuracy,
                 "challenge": challenge_report(baseline.probabilities(challenge["text"]), challenge),
-                "seed_sentence_p": seed_sentence_p(baseline.probabilities), "train_minutes": round(minutes, 2),
+                "tutorial_sentence_p": tutorial_sentence_p(baseline.probabilities), "train_minutes": round(minutes, 2),
                 "parameters": baseline.num_features + 1, "conditions": conditions}
     trained = fit_sentiment_model(data, train_config(model, negation, seed), progress=False, log=print)
     test = evaluate_dataset(trained, data["test"])
@@ -85,7 +85,7 @@ def run_one(name: str, args) -> dict:
     probability = lambda texts: model_probabilities(trained, texts)
     return {"test_accuracy": test["accuracy"], "valid_accuracy": trained.history[-1]["valid_accuracy"],
             "challenge": challenge_report(probability(challenge["text"]), challenge),
-            "seed_sentence_p": seed_sentence_p(probability), "train_minutes": round(trained.seconds["train"] / 60, 2),
+            "tutorial_sentence_p": tutorial_sentence_p(probability), "train_minutes": round(trained.seconds["train"] / 60, 2),
             "prepare_minutes": round((trained.seconds["tokenize"] + trained.seconds["embeddings"]) / 60, 2),
             "parameters": count_parameters(trained.model), "history": trained.history, "conditions": conditions}
 
@@ -116,7 +116,7 @@ def adopt(bench_json: Path, args) -> list[str]:
         probability = lambda texts: model_probabilities(trained, texts)
         result = {"test_accuracy": row["test_accuracy"], "valid_accuracy": row["valid_accuracy"],
                   "challenge": challenge_report(probability(challenge["text"]), challenge),
-                  "seed_sentence_p": seed_sentence_p(probability), "train_minutes": row["train_minutes"],
+                  "tutorial_sentence_p": tutorial_sentence_p(probability), "train_minutes": row["train_minutes"],
                   "prepare_minutes": row["prepare_minutes"], "parameters": row["parameters"], "history": row["epochs"],
                   "conditions": f"2 threads, 1 run at a time; trained by bench.py ({bench_json.name})", "adopted_from": str(path)}
         write_result(result_file, name, result)
@@ -135,7 +135,7 @@ def write_result(path: Path, name: str, result: dict):
 def table_order(run: dict):
     "Rows in reading order: the baseline, then the LSTM recipes; each without, then with negation handling."
     from sentiment_nb.negation_rules import NEGATION_MODES
-    models = ("tfidf", "seed", "fast", "best", "attention")
+    models = ("tfidf", "tutorial", "fast", "best", "attention")
     return (models.index(run["model"]) if run["model"] in models else len(models), run["model"],
             NEGATION_MODES.index(run["negation"]), run["seed"])
 

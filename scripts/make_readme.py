@@ -2,27 +2,54 @@
 
 `nbdev_readme` needs Quarto, which cannot be installed on our machines, so this script
 renders the index notebook itself: markdown cells as they are, code cells as Python blocks,
-hidden (`#| hide`) cells left out. tests/test_readme.py checks the two files agree.
+hidden (`#| hide`) cells left out. A cell marked `#| echo: false` is run instead (in nbs/, as
+nbdev_test runs it, all such cells in one namespace) and only what it prints goes into the
+README, as markdown if the cell is also marked `#| output: asis`, as Quarto would render it:
+that is how the README's results are read from bench/*.json every time it is written.
+tests/test_repo.py checks the two files agree.
 
     python scripts/make_readme.py              # write README.md
     python scripts/make_readme.py --check      # exit 1 if README.md is out of date
     python scripts/make_readme.py --command test   # print the README's test command
 """
 import argparse
+import contextlib
+import io
 import json
+import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def cell_options(source: str) -> dict:
+    "A code cell's `#| key: value` lines: `#| echo: false` -> {'echo': 'false'}."
+    pairs = (line[2:].split(":", 1) for line in source.splitlines() if line.startswith("#|") and ":" in line)
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
+def run_cell(source: str, namespace: dict, notebook: Path) -> str:
+    "What the code `source`, a cell of `notebook`, prints when run with the globals `namespace`."
+    printed, start = io.StringIO(), os.getcwd()
+    os.chdir(notebook.parent)  # the notebook's own folder, where nbdev_test runs it: relative paths mean the same
+    try:
+        with contextlib.redirect_stdout(printed): exec(compile(source, str(notebook), "exec"), namespace)
+    finally: os.chdir(start)
+    return printed.getvalue().strip()
+
+
 def render_readme(notebook: Path) -> str:
     "The README text for the notebook `notebook`."
-    parts = []
+    parts, namespace = [], {"__name__": "__readme__"}
     for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
         source = "".join(cell["source"]).strip()
         if not source or source.startswith("#| hide"): continue
-        parts.append(source if cell["cell_type"] == "markdown" else f"```python\n{source}\n```")
+        if cell["cell_type"] == "markdown": parts.append(source); continue
+        options = cell_options(source)
+        if options.get("echo") != "false": parts.append(f"```python\n{source}\n```"); continue
+        printed = run_cell(source, namespace, notebook.resolve())
+        if printed: parts.append(printed if options.get("output") == "asis" else f"```\n{printed}\n```")
     return "\n\n".join(parts) + "\n"
 
 

@@ -16,7 +16,7 @@ import torch
 from .lstm import SentimentModel, attention_html, attention_over
 from .loss import logit_to_probability
 from .text import LABEL_NAMES
-from .tokenizer import RUNNING_EXAMPLE, SEED_SENTENCES, SentimentTokenizer, encode_texts, pad_batch, pad_id
+from .tokenizer import RUNNING_EXAMPLE, TUTORIAL_SENTENCES, SentimentTokenizer, encode_texts, pad_batch, pad_id
 
 # %% ../nbs/06_inference.ipynb #fe7eb56e
 class Prediction(NamedTuple):
@@ -90,7 +90,7 @@ def importance_html(importance: dict) -> str:
             f"{'' if importance.get('attention') is None else attention_html(importance['words'], importance['attention'])}</div>")
 
 # %% ../nbs/06_inference.ipynb #2469879d
-def sentiment_explorer(model: SentimentModel, tokenizer, text: str = RUNNING_EXAMPLE, examples=SEED_SENTENCES):
+def sentiment_explorer(model: SentimentModel, tokenizer, text: str = RUNNING_EXAMPLE, examples=TUTORIAL_SENTENCES):
     "A text box (and a menu of example sentences) showing the label, the probability and each word's push as you type."
     import ipywidgets as W
     menu = W.Dropdown(options=[("choose an example", None)] + [(t, t) for t in (RUNNING_EXAMPLE, *examples)],

@@ -92,7 +92,7 @@ def summarize_runs(runs: list[dict]) -> list[dict]:
         rows.append({"model": model, "negation": negation, "seeds": [r["seed"] for r in group],
                      "test_accuracy": stat("test_accuracy"), "challenge_accuracy": stat("challenge", "accuracy"),
                      "negation_accuracy": stat("challenge", "negation_accuracy"),
-                     "seed_sentence_p": stat("seed_sentence_p"), "train_minutes": stat("train_minutes"),
+                     "tutorial_sentence_p": stat("tutorial_sentence_p"), "train_minutes": stat("train_minutes"),
                      "parameters": group[0]["parameters"], "conditions": sorted({r["conditions"] for r in group}),
                      "minutes_by_conditions": {c: float(np.mean([r["train_minutes"] for r in group if r["conditions"] == c]))
                                                for c in sorted({r["conditions"] for r in group})}})
@@ -109,12 +109,12 @@ def _minutes(row: dict) -> str:
 
 def comparison_markdown(rows: list[dict]) -> str:
     "The comparison as a Markdown table."
-    lines = ["| model | negation | seeds | IMDb test | challenge | negation sentences | p(pos) of the seed's sentence | train min | parameters |",
+    lines = ["| model | negation | seeds | IMDb test | challenge | negation sentences | p(pos) of the tutorial's sentence | train min | parameters |",
              "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['model']} | {r['negation']} | {len(r['seeds'])} | {_cell(r['test_accuracy'])} | "
                      f"{_cell(r['challenge_accuracy'])} | {_cell(r['negation_accuracy'])} | "
-                     f"{_cell(r['seed_sentence_p'], False)} | {_minutes(r)} | {r['parameters']:,} |")
+                     f"{_cell(r['tutorial_sentence_p'], False)} | {_minutes(r)} | {r['parameters']:,} |")
     return "\n".join(lines)
 
 # %% ../nbs/07_negation.ipynb #632f8c34

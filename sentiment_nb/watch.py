@@ -17,7 +17,7 @@ from torch import nn
 from .config import TrainConfig
 from .hardware import choose_device
 from .saving import TrainedModel, TrainingState
-from .tokenizer import RUNNING_EXAMPLE, SEED_SENTENCES, encode_texts, pad_batch, pad_id
+from .tokenizer import RUNNING_EXAMPLE, TUTORIAL_SENTENCES, encode_texts, pad_batch, pad_id
 from .training import EncodedSplit, encode_split, evaluate, fit_sentiment_model, num_batches, train_model
 
 # %% ../nbs/05f_watch.ipynb #9c33994a
@@ -36,7 +36,7 @@ class TrainingMonitor:
     "A `checkpoint` callback for `train_model` that records progress, loss, validation accuracy and some sentences' probabilities."
     def __init__(self, tokenizer, valid: EncodedSplit,  # the validation reviews, scored at each record
                  steps_per_epoch: int,  # batches per epoch, to count batches from the start of training
-                 sentences=(RUNNING_EXAMPLE, *SEED_SENTENCES),  # the texts whose probabilities are recorded
+                 sentences=(RUNNING_EXAMPLE, *TUTORIAL_SENTENCES),  # the texts whose probabilities are recorded
                  on_record=None):  # called with each new row
         self.tokenizer, self.valid, self.steps_per_epoch, self.sentences = tokenizer, valid, steps_per_epoch, list(sentences)
         self.on_record, self.rows = on_record, []
@@ -60,7 +60,7 @@ class TrainingMonitor:
 # %% ../nbs/05f_watch.ipynb #83a4d57f
 def watch_training(data, config: TrainConfig,
                    every: int = 25,  # record a row every this many batches (and after each epoch)
-                   sentences=(RUNNING_EXAMPLE, *SEED_SENTENCES), on_record=None) -> tuple[TrainedModel, list[dict]]:
+                   sentences=(RUNNING_EXAMPLE, *TUTORIAL_SENTENCES), on_record=None) -> tuple[TrainedModel, list[dict]]:
     "Train like `fit_sentiment_model`, recording a `TrainingMonitor` row every `every` batches; return the model and the rows."
     if every < 1: raise ValueError(f"every must be a positive number of batches, got {every}.")
     start = fit_sentiment_model(data, replace(config, epochs=0), progress=False, log=None)
@@ -74,7 +74,7 @@ def watch_training(data, config: TrainConfig,
 
 # %% ../nbs/05f_watch.ipynb #7e328908
 def plot_training_record(rows: list[dict],  # the monitor's rows
-                         sentences=(RUNNING_EXAMPLE, *SEED_SENTENCES)):
+                         sentences=(RUNNING_EXAMPLE, *TUTORIAL_SENTENCES)):
     "Training loss, validation accuracy and each sentence's probability against batches: a static figure."
     import matplotlib.pyplot as plt
     batches, losses = [r["batch"] for r in rows], [(r["batch"], r["train_loss"]) for r in rows if r["train_loss"] is not None]
@@ -101,7 +101,7 @@ def sentence_bars_html(row: dict,  # one of the monitor's rows
             f"<table style='font-size:12px'>{lines}</table>")
 
 # %% ../nbs/05f_watch.ipynb #495ac447
-def training_dashboard(data, config: TrainConfig, every: int = 25, sentences=(RUNNING_EXAMPLE, *SEED_SENTENCES)):
+def training_dashboard(data, config: TrainConfig, every: int = 25, sentences=(RUNNING_EXAMPLE, *TUTORIAL_SENTENCES)):
     "A live view of training (progress, curves, sentences' probabilities); returns the widget and a function that trains."
     import ipywidgets as W
     import matplotlib.pyplot as plt

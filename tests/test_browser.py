@@ -75,9 +75,10 @@ def lab(browser, tmp_path_factory):
     "A JupyterLab server on a copy of nbs/, on a free port with a random token: yields its base URL and token."
     work = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT/"nbs", work/"nbs")
-    (work/"bench").mkdir()
-    for name in ("reference.json", "comparison.json", "bf16_speed.json"):  # 05_training and 07_negation read them
-        shutil.copy(ROOT/"bench"/name, work/"bench")
+    shutil.copytree(ROOT/"scripts", work/"scripts")  # the teacher's guide uses the scripts' own rules
+    (work/"bench"/"results").mkdir(parents=True)
+    for result in [*(ROOT/"bench").glob("*.json"), *(ROOT/"bench"/"results").glob("*.json")]:  # the lessons print them
+        shutil.copy(result, work/"bench"/result.relative_to(ROOT/"bench"))
     settings = work/"settings"
     for name, values in LAB_SETTINGS.items():
         (settings/name).parent.mkdir(parents=True, exist_ok=True)
@@ -187,10 +188,16 @@ def _saved_errors(page, url: str, token: str, notebook: str) -> list[str]:
     return problems
 
 
+WIDGET = ".jp-OutputArea-output .widget-box, .jp-OutputArea-output .widget-vbox"
+
+
 def _last_widget(page):
-    "The output area of the notebook's last cell, once its widget has rendered."
-    cell = page.locator(".jp-Notebook .jp-Cell").last
-    cell.locator(".jp-OutputArea-output .widget-box, .jp-OutputArea-output .widget-vbox").first.wait_for(timeout=60_000)
+    "The last cell that shows a widget (the lesson's explorer, before its summary and exercises), once rendered."
+    cells = page.locator(".jp-Notebook .jp-CodeCell", has=page.locator(WIDGET))
+    cells.first.wait_for(timeout=60_000)
+    page.wait_for_timeout(2000)  # let every widget of the page render before choosing the last
+    cell = cells.last
+    cell.locator(WIDGET).first.wait_for(timeout=60_000)
     return cell
 
 
@@ -309,8 +316,9 @@ def interact_negation(cell):
 NOTEBOOKS = {"00_text": interact_text, "00a_files": None, "00b_negation_rules": None, "01_tokenizer": interact_tokenizer,
              "02_embeddings": interact_embeddings, "02a_word2vec_cache": None, "03_lstm": interact_lstm, "03a_packing": None,
              "04_loss": interact_loss, "05_training": interact_training, "05a_hardware": None, "05b_config": None,
-             "05c_saving": None, "05d_distributed": None, "05e_speed": None, "05f_watch": None,
-             "06_inference": interact_inference, "06a_cli": None, "07_negation": interact_negation}  # None: not interacted with
+             "05c_saving": None, "05d_distributed": None, "05e_speed": None, "05f_watch": None, "05g_sample_model": None,
+             "06_inference": interact_inference, "06a_cli": None, "07_negation": interact_negation,
+             "08_figures": None, "09_checks": None, "10_teachers_guide": None}  # None: not interacted with
 
 
 def test_every_numbered_notebook_is_tested():
@@ -339,6 +347,68 @@ def test_widget_in_the_browser(lab, browser, name):
         print(f"\n{name}: Run All took {seconds:.0f} s; widget used, screenshot {SCREENSHOTS/name}.png")
         with open(SCREENSHOTS/"run_all_seconds.txt", "a") as f: f.write(f"{name} {seconds:.0f}\n")
         assert seconds < RUN_ALL_BUDGET, f"{name}: Run All took {seconds:.0f} s, more than {RUN_ALL_BUDGET} s"
+    finally:
+        page.close()
+        _stop_kernels(url, token)
+
+
+SLIDES_LESSON = "04_loss"  # presented as slides, and where a student answers an exercise
+
+
+def test_a_lesson_as_slides(lab, browser):
+    "A teacher presents a lesson with jupyterlab-rise: the title slide, then the next slide with the arrow key."
+    url, token = lab
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(f"{url}/rise/{SLIDES_LESSON}.ipynb?token={token}")
+        present = page.locator(".reveal .slides > section.present").first
+        present.wait_for(timeout=120_000)
+        first = present.inner_text()
+        assert "By the end" in first, first[:500]  # the title slide carries the lesson's objectives
+        slides = page.locator(".reveal .slides > section").count()
+        assert slides >= 4, f"only {slides} slides"
+        page.keyboard.press("ArrowRight")
+        second = _wait_change(page.locator(".reveal .slides > section.present"), first)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS/f"slides_{SLIDES_LESSON}.png"))
+        print(f"\n{SLIDES_LESSON} as slides: {slides} slides; the second starts with {second.strip().splitlines()[0]!r}")
+    finally:
+        page.close()
+        _stop_kernels(url, token)
+
+
+def _first_exercise(notebook: Path) -> tuple[str, str]:
+    "The placeholder line of the first exercise's answer cell, and the check cell's source."
+    code = [c for c in json.loads(notebook.read_text())["cells"] if c["cell_type"] == "code"]
+    i = next(i for i, c in enumerate(code) if c.get("metadata", {}).get("nbgrader", {}).get("solution"))
+    return "".join(code[i]["source"]).splitlines()[0], "".join(code[i + 1]["source"])
+
+
+def test_an_exercise_check_in_the_browser(lab, browser):
+    "After Run All every check shows ✓; a student who has not answered yet runs the check and gets a one-line hint."
+    url, token = lab
+    placeholder, check = _first_exercise(ROOT/"nbs"/f"{SLIDES_LESSON}.ipynb")
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    try:
+        _run_all(page, url, token, f"{SLIDES_LESSON}.ipynb")
+        answer_cell = page.locator(".jp-Notebook .jp-CodeCell", has_text="### BEGIN SOLUTION").first
+        check_cell = page.locator(".jp-Notebook .jp-CodeCell", has_text=check.splitlines()[0]).first
+        assert "✓" in _text(check_cell.locator(".jp-OutputArea-output"))  # the worked solution passed
+        answer_cell.scroll_into_view_if_needed()
+        answer_cell.locator(".cm-content").click()
+        page.keyboard.press("Control+a")
+        page.keyboard.type(placeholder)  # the student's copy: only the placeholder, no answer yet
+        page.keyboard.press("Shift+Enter")  # run the answer cell, move to the check
+        page.wait_for_timeout(1000)
+        page.keyboard.press("Shift+Enter")  # run the check
+        output = check_cell.locator(".jp-OutputArea-output")
+        deadline = time.monotonic() + 30
+        while "Not yet" not in _text(output) and time.monotonic() < deadline: page.wait_for_timeout(300)
+        shown = _text(output)
+        assert "Not yet" in shown and "still None" in shown and "Traceback" not in shown, shown[:500]
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        check_cell.screenshot(path=str(SCREENSHOTS/"exercise_check.png"))
+        print(f"\n{SLIDES_LESSON}: the check of a missing answer shows {shown.strip()[:120]!r}")
     finally:
         page.close()
         _stop_kernels(url, token)

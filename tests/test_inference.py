@@ -10,15 +10,15 @@ from sentiment_nb.inference import predict_batch, predict_sentiment
 from sentiment_nb.saving import load_model, save_model
 from sentiment_nb.training import evaluate_dataset
 
-SEED_SENTENCES = ["Worst movie I have ever seen.", "This movie is amazing!", "I don't think this is a good movie."]
+TUTORIAL_SENTENCES = ["Worst movie I have ever seen.", "This movie is amazing!", "I don't think this is a good movie."]
 
 
 def test_predictions_are_labels_with_probabilities(tiny_trained):
-    for p in predict_batch(tiny_trained.model, tiny_trained.tokenizer, SEED_SENTENCES):
+    for p in predict_batch(tiny_trained.model, tiny_trained.tokenizer, TUTORIAL_SENTENCES):
         assert p.label in ("Negative", "Positive") and 0 <= p.probability <= 1
         assert (p.label == "Positive") == (p.probability > 0.5)
-    one = predict_sentiment(tiny_trained.model, tiny_trained.tokenizer, SEED_SENTENCES[1])
-    assert one == predict_batch(tiny_trained.model, tiny_trained.tokenizer, SEED_SENTENCES)[1]
+    one = predict_sentiment(tiny_trained.model, tiny_trained.tokenizer, TUTORIAL_SENTENCES[1])
+    assert one == predict_batch(tiny_trained.model, tiny_trained.tokenizer, TUTORIAL_SENTENCES)[1]
 
 
 @pytest.mark.parametrize("text, error", [("", ValueError), (" \t\n", ValueError), (None, TypeError), (b"bytes", TypeError)])
@@ -44,7 +44,7 @@ def test_save_load_round_trip(tmp_path, tiny_trained, small_data):
     loaded = load_model(path)
     for name, tensor in tiny_trained.model.state_dict().items(): assert torch.equal(tensor, loaded.model.state_dict()[name])
     assert loaded.config == tiny_trained.config and loaded.history == tiny_trained.history
-    assert predict_batch(loaded.model, loaded.tokenizer, SEED_SENTENCES) == predict_batch(tiny_trained.model, tiny_trained.tokenizer, SEED_SENTENCES)
+    assert predict_batch(loaded.model, loaded.tokenizer, TUTORIAL_SENTENCES) == predict_batch(tiny_trained.model, tiny_trained.tokenizer, TUTORIAL_SENTENCES)
     assert evaluate_dataset(loaded, small_data["test"]) == evaluate_dataset(tiny_trained, small_data["test"])
 
 

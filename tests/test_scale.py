@@ -48,9 +48,10 @@ def test_bad_model_settings_are_named():
 
 
 def test_presets_are_what_the_issue_asks_for():
-    assert set(PRESETS) >= {"seed", "fast", "best", "tiny"}
-    seed = PRESETS["seed"]
-    assert (seed.num_hiddens, seed.embed_size, seed.bidirectional, seed.epochs) == (256, 300, False, 3)
+    assert set(PRESETS) >= {"tutorial", "fast", "best", "tiny"}
+    tutorial = PRESETS["tutorial"]
+    assert (tutorial.num_hiddens, tutorial.embed_size, tutorial.bidirectional, tutorial.epochs) == (256, 300, False, 3)
+    assert get_preset("seed") == tutorial  # the name before version 0.4 still works
     assert PRESETS["best"].bidirectional and PRESETS["best"].pooling == "max_mean" and PRESETS["best"].dropout > 0
 
 

@@ -16,7 +16,7 @@ from sentiment_nb.loss import loss_at, loss_explorer, loss_html, plot_loss_curve
 from sentiment_nb.lstm import (ModelConfig, SentimentModel, lstm_cell_step, lstm_explorer, lstm_step_html, lstm_trace,
                                lstm_weights, plot_lstm_trace)
 from sentiment_nb.text import length_histogram, pick_reviews, plot_length_histogram, review_browser, review_html
-from sentiment_nb.tokenizer import (PAD, RUNNING_EXAMPLE, SEED_SENTENCES, UNK, SentimentTokenizer, pad_id, padded_grid, shrink_vocabulary,
+from sentiment_nb.tokenizer import (PAD, RUNNING_EXAMPLE, TUTORIAL_SENTENCES, UNK, SentimentTokenizer, pad_id, padded_grid, shrink_vocabulary,
                                     token_table, tokenizer_explorer, tokens_html, train_tokenizer, vocabulary_counts)
 from sentiment_nb.watch import score_sentences, training_dashboard, watch_training
 
@@ -127,11 +127,11 @@ def test_word_importance_signs_on_a_model_built_to_know_one_word():
     assert "rgba(0,160,0,1.00)" in page and "Positive" in page
 
 
-def test_sentiment_explorer_offers_the_seed_sentences(tiny_trained):
+def test_sentiment_explorer_offers_the_tutorial_sentences(tiny_trained):
     menu, box, bar, out = sentiment_explorer(tiny_trained.model, tiny_trained.tokenizer).children
-    assert [o[1] for o in menu.options[2:]] == list(SEED_SENTENCES) and "really" in out.value
-    menu.value = SEED_SENTENCES[2]
-    assert box.value == SEED_SENTENCES[2] and "think" in out.value and 0 < bar.value < 1
+    assert [o[1] for o in menu.options[2:]] == list(TUTORIAL_SENTENCES) and "really" in out.value
+    menu.value = TUTORIAL_SENTENCES[2]
+    assert box.value == TUTORIAL_SENTENCES[2] and "think" in out.value and 0 < bar.value < 1
     box.value = "  "
     assert "type some text" in out.value
 
@@ -208,9 +208,9 @@ def test_loss_numbers_and_gradient_direction():
 
 def test_score_sentences_keeps_the_mode(tiny_trained):
     model = tiny_trained.model.train()
-    probabilities = score_sentences(model, tiny_trained.tokenizer, list(SEED_SENTENCES))
+    probabilities = score_sentences(model, tiny_trained.tokenizer, list(TUTORIAL_SENTENCES))
     assert model.training and len(probabilities) == 3
-    assert abs(probabilities[1] - predict_sentiment(model.eval(), tiny_trained.tokenizer, SEED_SENTENCES[1]).probability) < 1e-4
+    assert abs(probabilities[1] - predict_sentiment(model.eval(), tiny_trained.tokenizer, TUTORIAL_SENTENCES[1]).probability) < 1e-4
 
 
 def test_watch_training_records_and_changes_nothing(small_data, tiny_config, tiny_trained):
