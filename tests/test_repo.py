@@ -5,6 +5,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,3 +100,12 @@ def test_export_and_clean_leave_no_diff(tmp_path):
             if path.is_file() and "__pycache__" not in path.parts:
                 copy = tmp_path/path.relative_to(ROOT)
                 assert copy.read_bytes() == path.read_bytes(), f"{path.relative_to(ROOT)} changes under {folder == 'nbs' and 'nbdev_clean' or 'nbdev_export'}"
+
+
+def test_readme_commands_need_nothing_installed(monkeypatch, capsys):
+    "CI reads the README's commands before it installs the package: that must not run the index notebook."
+    def refuse(*_): raise AssertionError("--command must not render the README")
+    monkeypatch.setattr(make_readme, "render_readme", refuse)
+    monkeypatch.setattr(sys, "argv", ["make_readme.py", "--command", "main"])
+    assert make_readme.main() == 0
+    assert capsys.readouterr().out.startswith("pip install")
