@@ -76,6 +76,7 @@ def lab(browser, tmp_path_factory):
     work = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT/"nbs", work/"nbs")
     shutil.copytree(ROOT/"scripts", work/"scripts")  # the teacher's guide uses the scripts' own rules
+    shutil.copy(ROOT/"README.md", work/"README.md")  # ... and prints the README's first command
     (work/"bench"/"results").mkdir(parents=True)
     for result in [*(ROOT/"bench").glob("*.json"), *(ROOT/"bench"/"results").glob("*.json")]:  # the lessons print them
         shutil.copy(result, work/"bench"/result.relative_to(ROOT/"bench"))
