@@ -14,7 +14,7 @@ import torch
 import sentiment_nb
 from safetensors.torch import load_file, save_file
 
-from .config import TrainConfig, get_preset
+from .config import get_preset
 from .embeddings import build_embedding_matrix
 from .files import atomic_write
 from .hardware import cpu_name
@@ -55,9 +55,11 @@ def train_sample_model(out_dir,  # the directory to write (must not exist unless
     return trained
 
 # %% ../nbs/05g_sample_model.ipynb #187455c2
+def _model_dir(path) -> Path: return Path(path) if path is not None else sample_model_dir()
+
 def load_sample_model(path=None) -> TrainedModel:  # None: the one inside the package
     "The small trained model (see `train_sample_model`), ready to predict."
-    path = Path(path) if path is not None else sample_model_dir()
+    path = _model_dir(path)
     if not (path/"config.json").exists():
         raise FileNotFoundError(f"No sample model in {path}. Train it with `python scripts/train_sample_model.py` "
                                 "(under a minute), or reinstall the package, which ships it.")
@@ -65,10 +67,10 @@ def load_sample_model(path=None) -> TrainedModel:  # None: the one inside the pa
 
 def sample_model_metrics(path=None) -> dict:
     "What `train_sample_model` recorded: test and validation accuracy on the sample, the machine, the command."
-    path = Path(path) if path is not None else sample_model_dir()
+    path = _model_dir(path)
     return json.loads((path/"config.json").read_text())["metrics"]
 
 def sample_embedding_before(path=None) -> torch.Tensor:  # [vocab_size, embed_size]
     "The sample model's embedding matrix before training: its Word2Vec rows."
-    path = Path(path) if path is not None else sample_model_dir()
+    path = _model_dir(path)
     return load_file(str(path/EMBEDDING_BEFORE_FILE))["embedding"]
