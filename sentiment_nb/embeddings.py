@@ -25,11 +25,13 @@ def train_word2vec(tokenizer: SentimentTokenizer,  # splits the texts into words
                    epochs: int = 5,  # passes over the texts
                    seed: int = 42,  # random seed of the starting vectors
                    workers: int = 1,  # threads; 1 makes the result repeatable
+                  method: str = "skipgram",  # or "cbow": predict each word from its neighbours, several times faster
                   ) -> KeyedVectors:  # word -> vector, plus `most_similar` and friends
-    "Word2Vec (skip-gram) vectors learned from `texts`, split into words exactly as `tokenizer` does."
+    "Word2Vec vectors (skip-gram, or CBOW) learned from `texts`, split into words exactly as `tokenizer` does."
+    if method not in ("skipgram", "cbow"): raise ValueError(f"method must be 'skipgram' or 'cbow', got {method!r}.")
     sentences = [split_words(tokenizer, t) for t in texts]
     if not any(sentences): raise ValueError("train_word2vec needs texts with at least one word.")
-    model = Word2Vec(sentences, vector_size=vector_size, window=window, min_count=min_count, sg=1,
+    model = Word2Vec(sentences, vector_size=vector_size, window=window, min_count=min_count, sg=int(method == "skipgram"),
                      epochs=epochs, seed=seed, workers=workers)
     return model.wv
 

@@ -16,7 +16,7 @@ import torch
 from .lstm import SentimentModel, attention_html, attention_over
 from .loss import logit_to_probability
 from .text import LABEL_NAMES
-from .tokenizer import RUNNING_EXAMPLE, TUTORIAL_SENTENCES, SentimentTokenizer, encode_texts, pad_batch, pad_id
+from .tokenizer import RUNNING_EXAMPLE, TUTORIAL_SENTENCES, SentimentTokenizer, cut_ids, encode_texts, pad_batch, pad_id
 
 # %% ../nbs/06_inference.ipynb #fe7eb56e
 class Prediction(NamedTuple):
@@ -30,21 +30,24 @@ def _check_text(text) -> str:
     if not text.strip(): raise ValueError("Cannot predict the sentiment of empty text.")
     return text
 
-def _encode_for_prediction(tokenizer, texts, max_length: int | None) -> list[list[int]]:
-    "Token IDs of each text, at most `max_length` of them; warns when a text is cut."
+def _encode_for_prediction(tokenizer, texts, max_length: int | None, truncation: str = "head") -> list[list[int]]:
+    "Token IDs of each text, at most `max_length` of them (which ones: `truncation`, see `cut_ids`); warns when a text is cut."
     if max_length is None: return encode_texts(tokenizer, texts)
-    limit = 20 * max_length
-    ids = encode_texts(tokenizer, [t[:limit] for t in texts])
+    limit = 20 * max_length  # characters: far more than max_length tokens need
+    def shorten(t): return t if len(t) <= limit else t[:limit] if truncation == "head" else t[:limit // 2] + " " + t[-(limit // 2):]
+    ids = encode_texts(tokenizer, [shorten(t) for t in texts])
     if any(len(t) > limit for t in texts) or any(len(x) > max_length for x in ids):
-        warnings.warn(f"Some texts are longer than {max_length} tokens; only their first {max_length} tokens are read.")
-    return [x[:max_length] for x in ids]
+        kept = (f"their first {max_length} tokens" if truncation == "head" else
+                f"{max_length} of their tokens (the first quarter and the last three quarters)")
+        warnings.warn(f"Some texts are longer than {max_length} tokens; only {kept} are read.")
+    return [cut_ids(x, max_length, truncation) for x in ids]
 
 @torch.no_grad()
 def predict_batch(model: SentimentModel, tokenizer, texts, max_length: int | None = MAX_PREDICT_TOKENS,
-                  batch_size: int = 256) -> list[Prediction]:
+                  batch_size: int = 256, truncation: str = "head") -> list[Prediction]:
     "Label and probability of 'positive' for each of `texts`."
     if isinstance(texts, str): raise TypeError("predict_batch takes a list of texts; use predict_sentiment for one text.")
-    ids = _encode_for_prediction(tokenizer, [_check_text(t) for t in texts], max_length)
+    ids = _encode_for_prediction(tokenizer, [_check_text(t) for t in texts], max_length, truncation)
     model.eval()
     probabilities = torch.empty(len(ids))
     order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # similar lengths together: little padding
@@ -54,9 +57,10 @@ def predict_batch(model: SentimentModel, tokenizer, texts, max_length: int | Non
         probabilities[rows] = logit_to_probability(model(batch, lengths))
     return [Prediction(LABEL_NAMES[int(p > 0.5)], round(float(p), 4)) for p in probabilities]
 
-def predict_sentiment(model: SentimentModel, tokenizer, text: str, max_length: int | None = MAX_PREDICT_TOKENS) -> Prediction:
+def predict_sentiment(model: SentimentModel, tokenizer, text: str, max_length: int | None = MAX_PREDICT_TOKENS,
+                      truncation: str = "head") -> Prediction:
     "Label and probability of 'positive' for one `text`."
-    return predict_batch(model, tokenizer, [text], max_length)[0]
+    return predict_batch(model, tokenizer, [text], max_length, truncation=truncation)[0]
 
 # %% ../nbs/06_inference.ipynb #3847c172
 @torch.no_grad()

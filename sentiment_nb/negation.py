@@ -94,6 +94,8 @@ def summarize_runs(runs: list[dict]) -> list[dict]:
                      "negation_accuracy": stat("challenge", "negation_accuracy"),
                      "tutorial_sentence_p": stat("tutorial_sentence_p"), "train_minutes": stat("train_minutes"),
                      "parameters": group[0]["parameters"], "conditions": sorted({r["conditions"] for r in group}),
+                     **({"precision": sorted({r["precision"] for r in group if "precision" in r}),
+                         "machines": sorted({r["machine"] for r in group if "machine" in r})} if "precision" in group[0] else {}),
                      "minutes_by_conditions": {c: float(np.mean([r["train_minutes"] for r in group if r["conditions"] == c]))
                                                for c in sorted({r["conditions"] for r in group})}})
     return rows
@@ -109,12 +111,16 @@ def _minutes(row: dict) -> str:
 
 def comparison_markdown(rows: list[dict]) -> str:
     "The comparison as a Markdown table."
-    lines = ["| model | negation | seeds | IMDb test | challenge | negation sentences | p(pos) of the tutorial's sentence | train min | parameters |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    precision = any("precision" in r for r in rows)  # rows measured since version 0.5 say how they computed
+    lines = ["| model | negation | seeds | IMDb test | challenge | negation sentences | p(pos) of the tutorial's sentence | train min | parameters |"
+             + (" precision |" if precision else ""), "|---|---|---|---|---|---|---|---|---|" + ("---|" if precision else "")]
     for r in rows:
         lines.append(f"| {r['model']} | {r['negation']} | {len(r['seeds'])} | {_cell(r['test_accuracy'])} | "
                      f"{_cell(r['challenge_accuracy'])} | {_cell(r['negation_accuracy'])} | "
-                     f"{_cell(r['tutorial_sentence_p'], False)} | {_minutes(r)} | {r['parameters']:,} |")
+                     f"{_cell(r['tutorial_sentence_p'], False)} | {_minutes(r)} | {r['parameters']:,} |"
+                     + (f" {', '.join(r.get('precision', [])) or '?'} |" if precision else ""))
+    machines = sorted({m for r in rows for m in r.get("machines", [])})
+    if machines: lines.append(f"\nMeasured on: {'; '.join(machines)}.")
     return "\n".join(lines)
 
 # %% ../nbs/07_negation.ipynb #632f8c34

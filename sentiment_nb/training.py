@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['EncodedSplit', 'encode_split', 'batch_groups', 'make_batches', 'evaluate', 'set_seed', 'padding_share', 'num_batches',
-           'lr_factor', 'train_step', 'train_model', 'get_word_vectors', 'fit_sentiment_model', 'resume_training',
-           'evaluate_dataset', 'plot_history']
+           'planned_epochs', 'lr_factor', 'make_optimizer', 'train_step', 'train_model', 'get_word_vectors',
+           'fit_sentiment_model', 'resume_training', 'evaluate_dataset', 'plot_history']
 
 # %% ../nbs/05_training.ipynb #bc339a50
 import math
@@ -20,7 +20,7 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from tqdm.auto import tqdm
 
-from .config import TrainConfig
+from .config import AUTO_CBOW_TEXTS, TrainConfig
 from .distributed import distributed_rank
 from .embeddings import build_embedding_matrix, embedding_coverage, load_google_news_vectors
 from .hardware import bf16_support, choose_device, precision_name, resolve_bf16
@@ -40,9 +40,10 @@ class EncodedSplit:
 
 def encode_split(tokenizer,  # the trained tokenizer (notebook 01)
                  dataset,  # a split with "text" and "label" columns
-                 max_length: int | None = None):  # cut each review to this many tokens (None: keep all)
+                 max_length: int | None = None,  # cut each review to this many tokens (None: keep all)
+                 truncation: str = "head"):  # which tokens a cut review keeps (`cut_ids`, notebook 01)
     "Tokenize every review of `dataset` once."
-    return EncodedSplit(encode_texts(tokenizer, dataset["text"], max_length),
+    return EncodedSplit(encode_texts(tokenizer, dataset["text"], max_length, truncation),
                         torch.tensor(dataset["label"], dtype=torch.float))
 
 # %% ../nbs/05_training.ipynb #8b24ccd6
@@ -106,6 +107,12 @@ def num_batches(n: int, batch_size: int, world: int = 1, bucket: int = 50) -> in
     size = batch_size * bucket
     return ((n // size) * bucket + math.ceil((n % size) / batch_size)) // world
 
+# %% ../nbs/05_training.ipynb #b2cbe37e
+def planned_epochs(config: TrainConfig,  # its `epochs` and `min_steps` are used
+                   steps: int) -> int:  # batches per epoch
+    "How many epochs a run trains: `config.epochs`, or more when that would make fewer than `config.min_steps` batches."
+    return max(config.epochs, math.ceil(config.min_steps / max(steps, 1)))
+
 # %% ../nbs/05_training.ipynb #717b3d4a
 def lr_factor(config: TrainConfig,  # the recipe: its `lr_schedule` ("constant" or "linear")
               step: int,  # this step's number, counting from 0 over the whole run
@@ -115,6 +122,18 @@ def lr_factor(config: TrainConfig,  # the recipe: its `lr_schedule` ("constant" 
     warmup = max(1, round(0.02 * total))  # 1. warm up over the first 2% of the steps ...
     if step < warmup: return (step + 1) / warmup  # ... rising linearly to the full rate
     return max(0.0, (total - step) / max(1, total - warmup))  # 2. then fall linearly to 0 at the end
+
+# %% ../nbs/05_training.ipynb #eba7a10f
+def make_optimizer(model: nn.Module,  # a SentimentModel
+                   config: TrainConfig):  # its `lr` and `embed_lr` are used
+    "Adam over the model's weights; the embedding learns at `embed_lr` times the rate, or not at all when it is 0."
+    if config.embed_lr == 1: return torch.optim.Adam([{"params": list(model.parameters()), "lr": config.lr, "lr_share": 1.0}])
+    embedding = [p for name, p in model.named_parameters() if name.startswith("embedding.")]
+    rest = [p for name, p in model.named_parameters() if not name.startswith("embedding.")]
+    for p in embedding: p.requires_grad_(config.embed_lr > 0)  # frozen: no gradient is even computed for it
+    groups = [{"params": rest, "lr_share": 1.0}]
+    if config.embed_lr > 0: groups.append({"params": embedding, "lr_share": config.embed_lr})
+    return torch.optim.Adam([{**g, "lr": config.lr * g["lr_share"]} for g in groups])
 
 # %% ../nbs/05_training.ipynb #08e7b758
 def train_step(model: nn.Module,  # the model being trained
@@ -139,7 +158,7 @@ def train_step(model: nn.Module,  # the model being trained
 
 # %% ../nbs/05_training.ipynb #4f5fe6ae
 def _train_epoch(model, net, optimizer, train: EncodedSplit, config: TrainConfig, pad_value: int, state: TrainingState,
-                 generator, steps: int, bf16: bool, progress: bool, checkpoint, checkpoint_every: int | None):
+                 generator, steps: int, bf16: bool, progress: bool, checkpoint, checkpoint_every: int | None, epochs: int):
     "Train the rest of `state.epoch`, updating `state` batch by batch."
     rank, world = distributed_rank()
     generator.set_state(state.epoch_rng)  # the same generator state gives the same batches
@@ -150,7 +169,7 @@ def _train_epoch(model, net, optimizer, train: EncodedSplit, config: TrainConfig
     for step, batch in enumerate(batches):
         if step < state.step: continue  # done before an interruption (resuming: 05c)
         for group in optimizer.param_groups:  # refinement 2: the schedule
-            group["lr"] = config.lr * lr_factor(config, (state.epoch - 1) * steps + step, config.epochs * steps)
+            group["lr"] = config.lr * group.get("lr_share", 1.0) * lr_factor(config, (state.epoch - 1) * steps + step, epochs * steps)
         try: loss = train_step(model, optimizer, batch, config, bf16, net)  # the five steps, refinements 3 and 4
         except FloatingPointError as err:
             raise FloatingPointError(f"{err} (epoch {state.epoch}, step {step + 1}; the last checkpoint is kept)") from None
@@ -178,17 +197,20 @@ def train_model(model: nn.Module,  # a SentimentModel, already on its device
     net = DistributedDataParallel(model) if world > 1 else model  # averages the gradients of all processes (05d)
     if rank != 0: progress, log, checkpoint = False, None, None  # one process speaks and saves
     bf16 = resolve_bf16(config.bf16, device, log)  # "auto": bfloat16 only where this machine runs it fast (05a)
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    optimizer = make_optimizer(model, config)
     generator = torch.Generator().manual_seed(config.seed)
     state = TrainingState(epoch_rng=generator.get_state())
     if resume is not None:
         optimizer.load_state_dict(resume.optimizer); state = resume.state
         if state.torch_rng is not None: torch.set_rng_state(state.torch_rng)  # dropout continues as it would have
     steps = num_batches(len(train), config.batch_size, world)
-    while state.epoch <= config.epochs:
+    epochs = planned_epochs(config, steps)
+    if log and epochs > config.epochs:
+        log(f"training {epochs} epochs, not {config.epochs}: {steps} batches per epoch, and min_steps is {config.min_steps}")
+    while state.epoch <= epochs:
         net.train()
         seconds = _train_epoch(model, net, optimizer, train, config, pad_value, state, generator, steps, bf16,
-                               progress, checkpoint, checkpoint_every)
+                               progress, checkpoint, checkpoint_every, epochs)
         metrics = evaluate(model, valid, pad_value, bf16=bf16)
         row = {"epoch": state.epoch, "train_loss": state.loss_sum / max(state.seen, 1), "valid_loss": metrics["loss"],
                "valid_accuracy": metrics["accuracy"], "seconds": seconds}
@@ -204,9 +226,15 @@ def get_word_vectors(tokenizer, data, config: TrainConfig, log=print) -> KeyedVe
     "The word vectors the recipe asks for: none (random rows), a word2vec file, or Word2Vec trained on the reviews."
     if config.embedding_init == "random": return KeyedVectors(config.embed_size)  # no vectors: every row random
     if config.word2vec_path: return load_google_news_vectors(config.word2vec_path, config.word2vec_limit)
-    texts = list(data["train"]["text"]) + (list(data["unsupervised"]["text"]) if "unsupervised" in data else [])
-    return cached_word2vec(tokenizer, texts, log=log, vector_size=config.embed_size, epochs=config.word2vec_epochs,
-                           seed=config.seed if config.word2vec_seed is None else config.word2vec_seed)
+    texts = list(data["train"]["text"])
+    if config.word2vec_texts == "train+unsupervised" and "unsupervised" in data: texts += list(data["unsupervised"]["text"])
+    settings = {"vector_size": config.embed_size, "epochs": config.word2vec_epochs,
+                "seed": config.seed if config.word2vec_seed is None else config.word2vec_seed}
+    method = config.word2vec_method
+    if method == "auto": method = "cbow" if len(texts) >= AUTO_CBOW_TEXTS else "skipgram"  # CBOW only where it saves time
+    if method != "skipgram": settings["method"] = method  # given only when not the default,
+    if config.word2vec_workers != 1: settings["workers"] = config.word2vec_workers  # so that older cached vectors are found
+    return cached_word2vec(tokenizer, texts, log=log, **settings)
 
 # %% ../nbs/05_training.ipynb #9694b4bd
 def fit_sentiment_model(data,  # a DatasetDict with train and valid (and optionally unsupervised) splits
@@ -224,7 +252,7 @@ def fit_sentiment_model(data,  # a DatasetDict with train and valid (and optiona
     set_seed(config.seed)
     start = time.perf_counter()
     tokenizer = train_tokenizer(data["train"]["text"], config.vocab_size, config.min_frequency, config.negation)
-    train, valid = (encode_split(tokenizer, data[s], config.max_length) for s in ("train", "valid"))
+    train, valid = (encode_split(tokenizer, data[s], config.max_length, config.truncation) for s in ("train", "valid"))
     seconds = {"tokenize": time.perf_counter() - start}
     vectors = get_word_vectors(tokenizer, data, config, speak)
     if vectors.vector_size != config.embed_size:
@@ -253,7 +281,7 @@ def resume_training(checkpoint_dir,  # the directory `fit_sentiment_model(..., c
     device = choose_device(None if device is None else str(device))[0]
     use_bf16 = resolve_bf16(config.bf16, device, log=None)  # bf16=True where it cannot run stops here
     model = saved.model.to(device)
-    train, valid = (encode_split(saved.tokenizer, data[s], config.max_length) for s in ("train", "valid"))
+    train, valid = (encode_split(saved.tokenizer, data[s], config.max_length, config.truncation) for s in ("train", "valid"))
     if log: log(f"resuming at epoch {saved.state.epoch}, batch {saved.state.step} from {checkpoint_dir}")
     history = train_model(model, train, valid, config, pad_id(saved.tokenizer), progress, log,
                           checkpoint_writer(checkpoint_dir, saved.tokenizer, config, saved.extra), checkpoint_every, saved)
@@ -263,9 +291,11 @@ def resume_training(checkpoint_dir,  # the directory `fit_sentiment_model(..., c
 # %% ../nbs/05_training.ipynb #ee651614
 def evaluate_dataset(trained: TrainedModel,  # a model from `fit_sentiment_model` or `load_model` (05c)
                      dataset,  # a labelled split with "text" and "label" columns
-                     batch_size: int = 256) -> dict:
+                     batch_size: int = 256,
+                     max_length: int | None | str = "trained") -> dict:  # "trained": cut as in training; None: whole reviews
     "Loss, accuracy and number of reviews of `trained` on a labelled `dataset`."
-    split = encode_split(trained.tokenizer, dataset, trained.config.max_length)
+    limit = trained.config.max_length if max_length == "trained" else max_length
+    split = encode_split(trained.tokenizer, dataset, limit, trained.config.truncation)
     device = next(trained.model.parameters()).device
     bf16 = trained.precision == "bfloat16" and bf16_support(device)[0]  # as trained, where this machine can
     return evaluate(trained.model, split, pad_id(trained.tokenizer), batch_size, bf16=bf16)

@@ -18,7 +18,7 @@ from .config import TrainConfig
 from .hardware import choose_device
 from .saving import TrainedModel, TrainingState
 from .tokenizer import RUNNING_EXAMPLE, TUTORIAL_SENTENCES, encode_texts, pad_batch, pad_id
-from .training import EncodedSplit, encode_split, evaluate, fit_sentiment_model, num_batches, train_model
+from .training import EncodedSplit, encode_split, evaluate, fit_sentiment_model, num_batches, planned_epochs, train_model
 
 # %% ../nbs/05f_watch.ipynb #9c33994a
 @torch.no_grad()
@@ -105,7 +105,8 @@ def training_dashboard(data, config: TrainConfig, every: int = 25, sentences=(RU
     "A live view of training (progress, curves, sentences' probabilities); returns the widget and a function that trains."
     import ipywidgets as W
     import matplotlib.pyplot as plt
-    total = config.epochs * math.ceil(len(data["train"]) / config.batch_size)
+    per_epoch = math.ceil(len(data["train"]) / config.batch_size)
+    total = planned_epochs(config, per_epoch) * per_epoch
     bar = W.IntProgress(value=0, min=0, max=total, description="batches")
     plot, table, snapshot, rows = W.Output(), W.HTML(), W.IntSlider(value=0, min=0, max=0, description="snapshot"), []
     def on_record(row):
