@@ -125,9 +125,28 @@ def test_a_bidirectional_model_saves_loads_and_resumes_with_dropout(small_data, 
         assert torch.equal(value, saved.model.state_dict()[name]), name
 
 
+def _easy_reviews(out_dir, sizes={"train": 2000, "test": 400}, seed=0):
+    "A folder in Hugging Face layout whose label any model can learn: each review holds words of one polarity among neutral ones."
+    from datasets import ClassLabel, Dataset, Features, Value
+    features = Features({"text": Value("string"), "label": ClassLabel(names=["neg", "pos"])})
+    rng = np.random.default_rng(seed)
+    polar = {1: "great wonderful superb loved brilliant moving".split(), 0: "awful terrible boring hated dreadful dull".split()}
+    neutral = "the film a story actor scene plot was it and this of".split()
+    for split, n in sizes.items():
+        labels = np.arange(n) % 2
+        texts = [" ".join(rng.choice(neutral, 12).tolist() + rng.choice(polar[int(y)], 3).tolist()) for y in labels]
+        (out_dir/"plain_text").mkdir(parents=True, exist_ok=True)
+        Dataset.from_dict({"text": texts, "label": labels.tolist()}, features=features).to_parquet(
+            str(out_dir/"plain_text"/f"{split}-00000-of-00001.parquet"))
+    return out_dir
+
+
 def test_torchrun_two_cpu_processes_learn(tmp_path):
-    "Data-parallel training with torchrun and gloo: 2 processes, one model saved, and it learned something."
-    data = make_imdb_sample("sample", tmp_path/"data", sizes={"train": 2000, "test": 400})
+    """Data-parallel training with torchrun and gloo: 2 processes, one model saved, and it learned.
+
+    The data are made so that learning is not borderline: whether `tiny` learns the real sample in 4 epochs
+    depends on the CPU's floating-point kernels (it did not on an AVX2-only EPYC), which is not what DDP promises."""
+    data = _easy_reviews(tmp_path/"data")
     torchrun = shutil.which("torchrun") or pytest.fail("torchrun is not on PATH")
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     run = subprocess.run([torchrun, "--standalone", "--nproc_per_node", "2", "--no-python", "sentiment-nb", "train",
@@ -140,4 +159,4 @@ def test_torchrun_two_cpu_processes_learn(tmp_path):
     assert result["processes"] == 2
     history = json.loads((tmp_path/"ddp"/"config.json").read_text())["history"]
     assert history[-1]["train_loss"] < history[0]["train_loss"] - 0.02, history
-    assert result["test_accuracy"] > 0.6, result
+    assert result["test_accuracy"] > 0.9, result
