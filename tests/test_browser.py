@@ -255,6 +255,19 @@ def interact_embeddings(cell):
     return after
 
 
+def interact_pytorch(cell):
+    "02p: move the weight slider to its minimum, then switch the label: the step turns around."
+    out = cell.locator(".widget-html")
+    before = _text(out)
+    _slide_to_start(cell.locator(".widget-slider"))
+    after = _wait_change(out, before)
+    assert "weight -3.00" in after and "gradient" in after
+    cell.locator(".widget-toggle-button", has_text="negative (0)").click()
+    flipped = _wait_change(out, after)
+    assert "weight -3.00" in flipped and ("goes up" in after) != ("goes up" in flipped)
+    return flipped
+
+
 def interact_lstm(cell):
     "03: step back to the first word, then type a new sentence."
     out = cell.locator(".widget-html")
@@ -315,7 +328,7 @@ def interact_negation(cell):
 
 
 NOTEBOOKS = {"00_text": interact_text, "00a_files": None, "00b_negation_rules": None, "01_tokenizer": interact_tokenizer,
-             "02_embeddings": interact_embeddings, "02a_word2vec_cache": None, "03_lstm": interact_lstm, "03a_packing": None,
+             "02_embeddings": interact_embeddings, "02a_word2vec_cache": None, "02p_pytorch": interact_pytorch, "03_lstm": interact_lstm, "03a_packing": None,
              "04_loss": interact_loss, "05_training": interact_training, "05a_hardware": None, "05b_config": None,
              "05c_saving": None, "05d_distributed": None, "05e_speed": None, "05f_watch": None, "05g_sample_model": None,
              "06_inference": interact_inference, "06a_cli": None, "07_negation": interact_negation, "07a_hybrid": None,

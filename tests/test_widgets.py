@@ -15,6 +15,7 @@ from sentiment_nb.inference import importance_html, predict_sentiment, sentiment
 from sentiment_nb.loss import loss_at, loss_explorer, loss_html, plot_loss_curve
 from sentiment_nb.lstm import (ModelConfig, SentimentModel, lstm_cell_step, lstm_explorer, lstm_step_html, lstm_trace,
                                lstm_weights, plot_lstm_trace)
+from sentiment_nb.pytorch_primer import BagOfVectors, plot_weight_effect, weight_effect, weight_explorer, weight_html, weight_losses
 from sentiment_nb.text import length_histogram, pick_reviews, plot_length_histogram, review_browser, review_html
 from sentiment_nb.tokenizer import (PAD, RUNNING_EXAMPLE, TUTORIAL_SENTENCES, UNK, SentimentTokenizer, pad_id, padded_grid, shrink_vocabulary,
                                     token_table, tokenizer_explorer, tokens_html, train_tokenizer, vocabulary_counts)
@@ -204,6 +205,24 @@ def test_loss_numbers_and_gradient_direction():
     assert numbers.value != before and "logit z = -2.0" in numbers.value
 
 
+def test_weight_effect_is_a_finite_difference_and_changes_nothing():
+    torch.manual_seed(0)
+    model, ids = BagOfVectors(20, 3), torch.tensor([[1, 2, 3, 2]])  # [1, 4]
+    before = [p.detach().clone() for p in model.parameters()]
+    point = weight_effect(model, ids, 1, 0.7, "linear.bias", (0,))
+    up, down = weight_losses(model, ids, 1, [0.7 + 1e-3, 0.7 - 1e-3], "linear.bias", (0,))
+    assert abs(point["gradient"] - (up - down) / 2e-3) < 1e-3
+    assert abs(point["gradient"] - (torch.sigmoid(torch.tensor(point["logit"])).item() - 1)) < 1e-5  # the bias's: σ(z) − y
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters()))
+    assert "goes up ↑" in weight_html(point) and point["next_value"] > 0.7
+    slider, label, numbers, _ = weight_explorer(model, ids, 0.7, "linear.bias", (0,)).children
+    shown = numbers.value
+    label.value = 0.0
+    assert numbers.value != shown and "goes down ↓" in numbers.value
+    slider.value = -3.0
+    assert "weight -3.00" in numbers.value
+
+
 # --- 05: the training dashboard ------------------------------------------------------------
 
 def test_score_sentences_keeps_the_mode(tiny_trained):
@@ -267,6 +286,7 @@ def test_widget_updates_take_less_than_200_ms(fast_sized, small_data, sample_dat
     vectors = embedding_vectors(tokenizer, model.embedding.weight)
     train_texts = small_data["train"]["text"]
     full, counts = vocabulary_counts(sample_data["train"]["text"])
+    bag, ids = BagOfVectors(tokenizer.get_vocab_size(), 4), torch.tensor([tokenizer.encode(RUNNING_EXAMPLE).ids])  # as in 02p
     updates = {
         "03 lstm: new text (trace + HTML)": lambda: lstm_step_html(lstm_trace(model, tokenizer, text), 3),
         "03 lstm: slider step (HTML)": lambda: lstm_step_html(trace, 5),
@@ -274,6 +294,8 @@ def test_widget_updates_take_less_than_200_ms(fast_sized, small_data, sample_dat
         "01 tokenizer: new text (tables)": lambda: tokens_html(tokenizer, [text, RUNNING_EXAMPLE]),
         "01 tokenizer: vocab_size slider (shrink + tables)": lambda: tokens_html(shrink_vocabulary(full, counts, 5_000, 3), [text]),
         "02 embeddings: new word (neighbours)": lambda: neighbours_html("movie", {"a": vectors, "b": vectors}),
+        "02p pytorch: slider (numbers + figure as PNG)": lambda: (weight_html(weight_effect(bag, ids, 1, 1.3)),
+                                                                  _png(plot_weight_effect(bag, ids, 1, 1.3))),
         "04 loss: slider (numbers + figure as PNG)": lambda: (loss_html(1.3), _png(plot_loss_curve(1.3))),
         "00 text: filter (reviews + histogram as PNG)": lambda: (pick_reviews(small_data["train"], 1, 0, 200, 3),
                                                                  _png(plot_length_histogram(train_texts, (0, 200)))),

@@ -10,12 +10,13 @@ from .core import *
 from .text import *
 from .tokenizer import *
 from .embeddings import *
+from .pytorch import *
 from .lstm import *
 from .loss import *
 from .training import *
 from .inference import *
 from .negation import *
-from . import core, text, tokenizer, embeddings, lstm, loss, training, inference, negation
+from . import core, text, tokenizer, embeddings, pytorch, lstm, loss, training, inference, negation
 
 # `import *` brings every module's names (the `__all__` nbdev writes lists only what this file defines)
-__all__ = [name for module in (core, text, tokenizer, embeddings, lstm, loss, training, inference, negation) for name in module.__all__]
+__all__ = [name for module in (core, text, tokenizer, embeddings, pytorch, lstm, loss, training, inference, negation) for name in module.__all__]
