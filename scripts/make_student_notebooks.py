@@ -5,13 +5,14 @@ solution between `### BEGIN SOLUTION` and `### END SOLUTION`, and its cells carr
 metadata. This script runs nbgrader's own `generate_assignment` on them, in a temporary
 nbgrader course folder, and copies the result out:
 
-    python scripts/make_student_notebooks.py                    # writes student/00_text.ipynb, ...
+    python scripts/make_student_notebooks.py                    # writes student/00_text.ipynb, ... in this repository
     python scripts/make_student_notebooks.py --out handout      # somewhere else
-    python scripts/make_student_notebooks.py --lessons 01 03    # only some lessons
+    python scripts/make_student_notebooks.py --lessons 01 02p   # only some lessons
     python scripts/make_student_notebooks.py --course mycourse  # keep the nbgrader course folder
                                                                 #   (to collect and autograde later)
 
-It never overwrites: an existing --out folder stops it unless you pass --overwrite.
+It never overwrites: an existing --out folder stops it unless you pass --overwrite. It needs nbgrader
+(`pip install nbgrader`, or the development extras `pip install -e ".[dev]"`).
 The answer cells keep their `exN_... = None` line, so an unanswered exercise does not crash: its check
 stops with the hint "still None" (an error on purpose, so an autograder counts it as not passed; "Run
 All" stops there, and "Run Selected Cell and All Below" goes on). Keep --course inside this repository
@@ -19,12 +20,15 @@ All" stops there, and "Run Selected Cell and All Below" goes on). Keep --course 
 from the notebook's folder. Teacher's guide: nbs/10_teachers_guide.ipynb.
 """
 import argparse
+import importlib.util
 import json
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from lesson_size import core_lessons, lesson_prefix
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "sentiment_nb"  # the nbgrader assignment name: one assignment holds every lesson
@@ -34,11 +38,6 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE"}  # no NotImplemented
 c.ClearSolutions.enforce_metadata = True  # a solution region outside a solution cell is an error
 c.Execute.timeout = 600  # seconds per cell when autograding: some lessons train a small model for a while
 '''
-
-
-def core_lessons(nbs: Path = ROOT/"nbs") -> list[Path]:
-    "The core lessons: notebooks numbered 00 to 07 without a letter (appendices such as 05a have no exercises)."
-    return sorted(p for p in nbs.glob("[0-9][0-9]_*.ipynb") if p.name[:2] <= "07")
 
 
 def exercise_cells(notebook: Path) -> list[dict]:
@@ -69,18 +68,21 @@ def generate(course: Path) -> Path:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", default="student", help="folder for the students' copies (default: student)")
-    parser.add_argument("--lessons", nargs="*", default=None, help="lesson numbers, e.g. 01 03 (default: 00-07)")
+    parser.add_argument("--out", default=None, help="folder for the students' copies (default: student/ in this repository)")
+    parser.add_argument("--lessons", nargs="*", default=None, help="lessons by prefix, e.g. 01 02p (default: every core lesson)")
     parser.add_argument("--course", default=None, help="keep the nbgrader course folder here (must not exist)")
     parser.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
     args = parser.parse_args(argv)
-    out = Path(args.out)
+    if importlib.util.find_spec("nbgrader") is None:
+        raise SystemExit('nbgrader makes the copies and is not installed: pip install nbgrader (or pip install -e ".[dev]").')
+    out = Path(args.out) if args.out else ROOT/"student"
     if out.exists() and not args.overwrite:
         raise SystemExit(f"{out} already exists; pass --overwrite to replace it, or choose another --out.")
     lessons = core_lessons()
     if args.lessons:
-        lessons = [p for p in lessons if p.name[:2] in args.lessons]
-        if not lessons: raise SystemExit(f"No core lesson numbered {args.lessons}; choose from 00 to 07.")
+        unknown = set(args.lessons) - {lesson_prefix(p) for p in lessons}
+        if unknown: raise SystemExit(f"No core lesson {sorted(unknown)}; choose from {' '.join(map(lesson_prefix, lessons))}.")
+        lessons = [p for p in lessons if lesson_prefix(p) in args.lessons]
     if args.course and Path(args.course).exists():
         raise SystemExit(f"{args.course} already exists; choose a new folder for the nbgrader course.")
     with tempfile.TemporaryDirectory() as tmp:
@@ -91,6 +93,7 @@ def main(argv=None):
         if out.exists(): shutil.rmtree(out)
         shutil.copytree(staged, out)
     print(f"wrote {len(lessons)} student notebooks to {out}/" + (f"; nbgrader course in {args.course}/" if args.course else ""))
+    print(f"open them with: jupyter lab {out}")
     return out
 
 

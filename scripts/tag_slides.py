@@ -1,6 +1,6 @@
 """Tag the core lessons' cells for a slideshow, so a teacher can present them with jupyterlab-rise.
 
-    python scripts/tag_slides.py           # tag nbs/00_*.ipynb ... nbs/07_*.ipynb in place
+    python scripts/tag_slides.py           # tag the core lessons (nbs/00_text.ipynb ... nbs/07_negation.ipynb) in place
     python scripts/tag_slides.py --check   # exit 1 if a lesson's tags are missing or out of date (tests run this)
 
 The rule, the same for every lesson, so the slides follow the lesson's own headings:
@@ -13,14 +13,10 @@ the command "Render as Reveal Slideshow" (Alt+R), or open http://localhost:8888/
 import argparse
 import json
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from lesson_size import core_lessons
+
 RISE_SETTINGS = {"scroll": True}
-
-
-def core_lessons() -> list[Path]:
-    return sorted(p for p in (ROOT/"nbs").glob("[0-9][0-9]_*.ipynb") if p.name[:2] <= "07")
 
 
 def _setup_cell(text: str) -> bool:

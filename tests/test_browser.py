@@ -124,11 +124,11 @@ def _started(prompts: list[str]) -> bool:
     return any("*" in p or re.search(r"\d", p) for p in prompts)
 
 
-def _run_all(page, url: str, token: str, notebook: str, tries: int = 5):
-    """Open `notebook`, wait for its kernel, run all cells and wait until every one has finished without error.
-    Once in CI, "Run All Cells" ran nothing: every cell stayed `[ ]` with no error or dialog, as when the
-    command is disabled or dropped while the notebook is still loading. So we wait for the kernel, check
-    that the run began, and ask again if it did not."""
+def _run_all(page, url: str, token: str, notebook: str, tries: int = 5, to_the_end: bool = True):
+    """Open `notebook`, wait for its kernel, run all cells and wait until every one has finished without error
+    (with `to_the_end=False`, until the run has stopped, wherever that is). Once in CI, "Run All Cells" ran
+    nothing: every cell stayed `[ ]` with no error or dialog, as when the command is disabled or dropped while
+    the notebook is still loading. So we wait for the kernel, check that the run began, and ask again if it did not."""
     page.goto(f"{url}/lab/tree/{notebook}?reset&token={token}")  # reset: no tabs from an earlier test
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=60_000)
@@ -158,15 +158,15 @@ def _run_all(page, url: str, token: str, notebook: str, tries: int = 5):
         page.wait_for_timeout(1000)
     else: pytest.fail(f"{notebook}: cells still running after {RUN_TIMEOUT} s")
     unrun = [p for p in prompts() if not re.search(r"\d", p)]
-    if unrun:  # a cell failed and the rest were not run: show the traceback
+    if unrun and to_the_end:  # a cell failed and the rest were not run: show the traceback
         stderr = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
         errors = [text for text in stderr if "Error" in text or "Traceback" in text]
         shown = (errors or [_text(page.locator(".jp-Dialog")) or "No traceback or dialog shown."])[-1][-3000:]
         pytest.fail(f"{notebook}: {len(unrun)} cells did not run. {shown}")
 
 
-def _saved_errors(page, url: str, token: str, notebook: str) -> list[str]:
-    "Save the notebook from JupyterLab and read it back: the error outputs of its cells, and any cell left unrun."
+def _saved_cells(page, url: str, token: str, notebook: str) -> list[dict]:
+    "Save the notebook from JupyterLab (Ctrl+S) and read its cells back, with their outputs."
     def modified():
         with urllib.request.urlopen(f"{url}/api/contents/{notebook}?content=0&token={token}", timeout=10) as r:
             return json.load(r)["last_modified"]
@@ -177,7 +177,12 @@ def _saved_errors(page, url: str, token: str, notebook: str) -> list[str]:
     while modified() == before and time.monotonic() < deadline: page.wait_for_timeout(500)
     if modified() == before: pytest.fail(f"{notebook}: JupyterLab did not save the notebook within 30 s (Ctrl+S)")
     with urllib.request.urlopen(f"{url}/api/contents/{notebook}?content=1&token={token}", timeout=30) as r:
-        cells = json.load(r)["content"]["cells"]
+        return json.load(r)["content"]["cells"]
+
+
+def _saved_errors(page, url: str, token: str, notebook: str) -> list[str]:
+    "Save the notebook from JupyterLab and read it back: the error outputs of its cells, and any cell left unrun."
+    cells = _saved_cells(page, url, token, notebook)
     problems = []
     for k, cell in enumerate(cells):
         if cell["cell_type"] != "code" or not "".join(cell["source"]).strip(): continue
@@ -423,6 +428,48 @@ def test_an_exercise_check_in_the_browser(lab, browser):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         check_cell.screenshot(path=str(SCREENSHOTS/"exercise_check.png"))
         print(f"\n{SLIDES_LESSON}: the check of a missing answer shows {shown.strip()[:120]!r}")
+    finally:
+        page.close()
+        _stop_kernels(url, token)
+
+
+def _upload(url: str, token: str, notebook: Path, folder: str) -> str:
+    "Put `notebook` into `folder` of the lab's files through JupyterLab's contents API; its path there."
+    def put(path: str, model: dict):
+        request = urllib.request.Request(f"{url}/api/contents/{path}?token={token}", data=json.dumps(model).encode(),
+                                         method="PUT", headers={"Content-Type": "application/json"})
+        urllib.request.urlopen(request, timeout=30).close()
+    put(folder, {"type": "directory"})
+    put(f"{folder}/{notebook.name}", {"type": "notebook", "format": "json", "content": json.loads(notebook.read_text())})
+    return f"{folder}/{notebook.name}"
+
+
+def test_a_students_copy_stops_at_the_first_exercise(lab, browser, tmp_path):
+    """The student's copy of a lesson, made by scripts/make_student_notebooks.py, in student/ beside the lessons (bench/
+    is above both): Run All runs every cell up to the first exercise's check, which stops it with its one-line hint."""
+    url, token = lab
+    sys.path.insert(0, str(ROOT/"scripts"))
+    import make_student_notebooks
+    made = make_student_notebooks.main(["--out", str(tmp_path/"student"), "--lessons", SLIDES_LESSON.split("_")[0]])
+    notebook = _upload(url, token, made/f"{SLIDES_LESSON}.ipynb", "student")
+    placeholder, check = _first_exercise(made/f"{SLIDES_LESSON}.ipynb")
+    answer = placeholder.split(" = ")[0]
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    try:
+        _run_all(page, url, token, notebook, to_the_end=False)
+        check_cell = page.locator(".jp-Notebook .jp-CodeCell", has_text=check.splitlines()[0]).first
+        check_cell.scroll_into_view_if_needed()
+        shown = _text(check_cell.locator(".jp-OutputArea-output"))
+        assert f"✗ Not yet. {answer} is still None" in shown, shown[:500]
+        assert "Traceback" not in shown and "Hint" not in shown and "File " not in shown, shown[:500]  # no frames
+        code = [c for c in _saved_cells(page, url, token, notebook) if c["cell_type"] == "code"]
+        stop = next(i for i, c in enumerate(code) if any(o["output_type"] == "error" for o in c.get("outputs", [])))
+        assert "".join(code[stop]["source"]) == check, f"the run stopped at code cell {stop}, not at the first check"
+        assert all(c.get("execution_count") for c in code[:stop + 1]), "a cell above the first check did not run"
+        assert not any(c.get("execution_count") for c in code[stop + 1:]), "Run All went on past the first check"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        check_cell.screenshot(path=str(SCREENSHOTS/"student_copy_stop.png"))
+        print(f"\nstudent/{SLIDES_LESSON}: Run All ran {stop} code cells and stopped at the first check: {shown.strip()[:100]!r}")
     finally:
         page.close()
         _stop_kernels(url, token)

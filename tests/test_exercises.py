@@ -7,6 +7,7 @@ that, that each check refuses a missing answer, and that nbgrader makes the stud
 import ast
 import inspect
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -19,8 +20,9 @@ from sentiment_nb.checks import Hint
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT/"scripts"))
 import make_student_notebooks as students  # noqa: E402
+from lesson_size import core_lessons, lesson_prefix  # noqa: E402
 
-LESSONS = students.core_lessons()
+LESSONS = core_lessons()
 
 
 def cells(path): return json.loads(path.read_text(encoding="utf-8"))["cells"]
@@ -42,7 +44,17 @@ def called_checks(cell) -> list[str]:
 
 
 def test_the_core_lessons_are_00_to_07():
-    assert [p.name[:2] for p in LESSONS] == [f"{i:02}" for i in range(8)]
+    prefixes = [lesson_prefix(p) for p in LESSONS]
+    assert [p for p in prefixes if p != "02p"] == [f"{i:02}" for i in range(8)]  # 02p_pytorch, the primer, when present
+    assert prefixes.index("02p") == prefixes.index("02") + 1 if "02p" in prefixes else True
+
+
+def test_which_notebooks_are_core_lessons(tmp_path):
+    names = ["00_text", "02_embeddings", "02a_word2vec_cache", "02p_pytorch", "03_lstm", "03b_refinements",
+             "05h_recipe", "07_negation", "08_figures", "10_teachers_guide", "_scratch", "index"]
+    for name in names: (tmp_path/f"{name}.ipynb").write_text("{}")
+    assert [p.stem for p in core_lessons(tmp_path)] == ["00_text", "02_embeddings", "02p_pytorch", "03_lstm", "07_negation"]
+    assert lesson_prefix(tmp_path/"02p_pytorch.ipynb") == "02p" and lesson_prefix(tmp_path/"04_loss.ipynb") == "04"
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
@@ -56,7 +68,7 @@ def test_lesson_has_three_to_five_checked_exercises(path):
         assert text.index("= None") < text.index("### BEGIN SOLUTION") < text.index("### END SOLUTION")
         assert text.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0].strip(), "a worked solution"
         assert grade and grade["grade"] and grade["locked"] and grade["grade_id"] == meta["grade_id"] + "-check"
-        assert meta["grade_id"].startswith(f"ex{path.name[:2]}-")
+        assert meta["grade_id"].startswith(f"ex{lesson_prefix(path)}-")
         names = called_checks(check)
         assert names and all(callable(getattr(checks, n, None)) for n in names), f"{grade['grade_id']}: {names}"
         assert "BEGIN SOLUTION" not in source(check)
@@ -109,6 +121,42 @@ def test_students_copies_never_overwrite(tmp_path):
     with pytest.raises(SystemExit, match="already exists"):
         students.main(["--out", str(tmp_path/"student"), "--lessons", "00"])
     assert (tmp_path/"student"/"mine.ipynb").read_text() == "{}"
+
+
+# Which students' copies the Run All test runs: "04" (a short lesson) unless SENTIMENT_NB_STUDENT_RUN names others
+# ("00 02p 05") or "all"; each lesson runs up to its first exercise, a minute or more for the later ones.
+STUDENT_RUN = os.environ.get("SENTIMENT_NB_STUDENT_RUN", "04").split()
+STUDENT_RUN_LESSONS = [p for p in LESSONS if "all" in STUDENT_RUN or lesson_prefix(p) in STUDENT_RUN]
+
+
+def run_all(copy: Path):
+    "Run a notebook as JupyterLab's Run All does (top to bottom, stopping at the first error) in its own folder."
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    nb = nbformat.read(copy, as_version=4)
+    client = NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(copy.parent)}})
+    try: client.execute()
+    except CellExecutionError: pass  # the run stopped at an error: the outputs say where
+    return nb
+
+
+@pytest.mark.parametrize("lesson", STUDENT_RUN_LESSONS, ids=lambda p: p.stem)
+def test_run_all_on_a_students_copy_stops_at_the_first_exercise(tmp_path, lesson):
+    "Every cell above the first check runs cleanly; the check stops the run with its one-line hint, no traceback."
+    copy = students.main(["--out", str(tmp_path/"student"), "--lessons", lesson_prefix(lesson)])/lesson.name
+    nb = run_all(copy)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    first_check = next(i for i, c in enumerate(code) if (nbgrader(c) or {}).get("solution")) + 1
+    errors = [(i, o) for i, c in enumerate(code) for o in c.outputs if o.output_type == "error"]
+    assert errors, f"{lesson.name}: Run All went past the first exercise without stopping"
+    (where, error), *_ = errors
+    assert where == first_check, f"{lesson.name}: code cell {where} stopped the run: {error.ename}: {error.evalue}"
+    assert all(c.execution_count for c in code[:first_check]), f"{lesson.name}: a cell above the first check did not run"
+    assert not any(c.execution_count for c in code[first_check + 1:]), f"{lesson.name}: Run All went on after the stop"
+    answer = re.match(r"(ex1_\w+) = None", source(code[first_check - 1]))[1]
+    assert error.ename == "Hint" and error.evalue.startswith(f"{answer} is still None"), error.evalue
+    assert error.traceback == [f"✗ Not yet. {error.evalue}"]  # one line, no frames: IPython used _render_traceback_
 
 
 def test_lessons_are_tagged_for_slides():

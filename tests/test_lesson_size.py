@@ -1,4 +1,6 @@
-"""Each core lesson is one sitting: at most ~2,400 words of prose and ~40 code cells, exercises included."""
+"""Each core lesson is one sitting: at most ~2,400 words of prose and ~40 code cells, exercises included,
+and it states its time once, at the top."""
+import json
 import sys
 from pathlib import Path
 
@@ -7,15 +9,25 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT/"scripts"))
 import lesson_size  # noqa: E402
-import make_student_notebooks as students  # noqa: E402
 
 
 def test_prose_words_leave_code_out():
     assert lesson_size.prose_words("Call `train_model(model)` now.\n```python\nx = 1\n```\nDone.") == 3
 
 
-@pytest.mark.parametrize("path", students.core_lessons(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", lesson_size.core_lessons(), ids=lambda p: p.stem)
 def test_a_core_lesson_is_one_sitting(path):
     size = lesson_size.lesson_size(path)
     assert size["words"] <= lesson_size.MAX_WORDS, f"{path.name}: {size['words']} words of prose"
     assert size["code_cells"] <= lesson_size.MAX_CODE_CELLS, f"{path.name}: {size['code_cells']} code cells"
+
+
+@pytest.mark.parametrize("path", lesson_size.core_lessons(), ids=lambda p: p.stem)
+def test_a_core_lesson_states_its_time_once_at_the_top(path):
+    "'**In this lesson** (about N minutes, exercises included)' near the top, and no other 'about N minutes'."
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    markdown = ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+    opening = "\n".join(markdown[:3])
+    assert lesson_size.STATED_TIME.search(opening), f"{path.name}: no '**In this lesson** (about N minutes, exercises included)' at the top"
+    assert len(lesson_size.MINUTES.findall("\n".join(markdown))) == 1, f"{path.name}: states its time more than once"
+    assert lesson_size.stated_minutes(path) == int(lesson_size.STATED_TIME.search(opening)[1])
