@@ -32,7 +32,8 @@ from sentiment_nb.text import load_imdb
 from sentiment_nb.tokenizer import encode_texts, pad_batch, pad_id, train_tokenizer
 from sentiment_nb.saving import save_model
 from sentiment_nb.speed import profile_step, time_steps
-from sentiment_nb.training import (batch_groups, encode_split, evaluate_dataset, fit_sentiment_model, make_batches, num_batches,
+from sentiment_nb.recipe import train_recipe
+from sentiment_nb.training import (batch_groups, encode_split, evaluate_dataset, make_batches, num_batches,
                                    padding_share)
 
 HERE = Path(__file__).resolve().parent
@@ -191,7 +192,7 @@ PRECISIONS = {"auto": "auto", "float32": False, "bfloat16": True}  # --precision
 def run_preset(name, data, args, precision: str = "auto") -> dict:
     config = get_preset(name, bf16=PRECISIONS[precision], **({"epochs": args.epochs} if args.epochs else {}))
     log(f"preset {name}, precision {precision}: {config}")
-    trained = fit_sentiment_model(data, config, progress=False, log=log)
+    trained = train_recipe(data, config, progress=False, log=log)
     start = time.perf_counter(); test = evaluate_dataset(trained, data["test"]); score_s = time.perf_counter() - start
     predict_sentiment(trained.model, trained.tokenizer, SENTENCE)
     times = []
@@ -222,7 +223,7 @@ def embedding_study(preset, data, args, done: dict | None) -> list[dict]:
         else:
             config = get_preset(preset, **change, **({"epochs": args.epochs} if args.epochs else {}))
             log(f"embedding study, {name}: {config}")
-            trained = fit_sentiment_model(data, config, progress=False, log=log)
+            trained = train_recipe(data, config, progress=False, log=log)
             row = {"valid_accuracy": round(trained.history[-1]["valid_accuracy"], 4), "coverage": trained.coverage,
                    "test_accuracy": round(evaluate_dataset(trained, data["test"])["accuracy"], 4),
                    "train_minutes": round(trained.seconds["train"] / 60, 2)}

@@ -180,7 +180,7 @@ def run_one(name: str, args) -> dict:
     from sentiment_nb.lstm import count_parameters
     from sentiment_nb.negation import challenge_report, load_challenge_set, model_probabilities, train_tfidf_baseline
     from sentiment_nb.text import load_imdb
-    from sentiment_nb.training import fit_sentiment_model
+    from sentiment_nb.recipe import train_recipe
     torch.set_num_threads(args.threads)
     model, negation, seed = parse_name(name)
     data, challenge = load_imdb(args.data), load_challenge_set()
@@ -201,7 +201,7 @@ def run_one(name: str, args) -> dict:
                 "challenge": challenge_report(baseline.probabilities(challenge["text"]), challenge),
                 "tutorial_sentence_p": tutorial_sentence_p(baseline.probabilities), "train_minutes": round(minutes, 2),
                 "parameters": baseline.num_features + 1, "conditions": conditions}
-    trained = fit_sentiment_model(data, train_config(model, negation, seed), progress=False, log=print)
+    trained = train_recipe(data, train_config(model, negation, seed), progress=False, log=print)
     from sentiment_nb.hybrid import lstm_logits
     from sentiment_nb.tokenizer import TUTORIAL_SENTENCES
     logits = {s: lstm_logits(trained, data[s]["text"]) for s in ("valid", "test")}  # read as trained: cut to max_length
@@ -226,7 +226,7 @@ def word2vec_job(negation: str, args):
     import torch
     from sentiment_nb.text import load_imdb
     from sentiment_nb.tokenizer import train_tokenizer
-    from sentiment_nb.training import get_word_vectors
+    from sentiment_nb.word2vec_cache import get_word_vectors
     torch.set_num_threads(args.threads)
     data = load_imdb(args.data)
     model = next(m for m, n, _ in PLANS[args.plan] if n == negation and m not in ("tfidf", "ngram") and not parts(run_name(m, n, 0)))

@@ -29,9 +29,9 @@ from .files import load_split
 from .hardware import apply_threads, choose_device, hardware_report, resolve_bf16
 from .inference import predict_batch
 from .lstm import count_parameters
+from .recipe import resume_recipe, score_model, train_recipe
 from .saving import load_checkpoint, load_model, save_model
 from .text import DATA_ENV_VAR, full_size, load_imdb, resolve_data_source, sample_path
-from .training import evaluate_dataset, fit_sentiment_model, resume_training
 from .word2vec_cache import cache_dir
 
 # %% ../nbs/06a_cli.ipynb #5fd12d0b
@@ -114,8 +114,8 @@ def train_command(args) -> dict:
         if args.data is not None and source is not None and args.data != source:
             raise ValueError(f"{checkpoint} was trained on --data {source}; resume it with the same data (or leave --data out).")
         data = load_imdb(source if args.data is None else args.data, seed=saved.config.seed)
-        trained = resume_training(checkpoint, data, progress=not args.quiet, log=log, checkpoint_every=args.checkpoint_every,
-                                  device=args.device, bf16=args.bf16)
+        trained = resume_recipe(checkpoint, data, device=args.device, bf16=args.bf16, checkpoint_every=args.checkpoint_every,
+                                progress=not args.quiet, log=log)
     else:
         config = get_preset(args.preset, **{k: getattr(args, k) for k in TRAIN_OPTIONS if getattr(args, k) is not None})
         resolve_bf16(config.bf16, device, log=None)  # bf16=True where it cannot run: stop before the data
@@ -123,12 +123,11 @@ def train_command(args) -> dict:
         if log: log(f"data: {', '.join(f'{k} {len(v):,}' for k, v in data.items())}; preset {args.preset}: {config}"
                     + (f"; {world} processes" if world > 1 else ""))
         if rank == 0 and checkpoint.exists(): shutil.rmtree(checkpoint)  # --overwrite: start again
-        trained = fit_sentiment_model(data, config, progress=not args.quiet, log=log, checkpoint_dir=checkpoint,
-                                      checkpoint_every=args.checkpoint_every, checkpoint_notes={"data": args.data},
-                                      device=args.device)
+        trained = train_recipe(data, config, device=args.device, checkpoint_dir=checkpoint, checkpoint_every=args.checkpoint_every,
+                               checkpoint_notes={"data": args.data}, progress=not args.quiet, log=log)
     minutes = (time.perf_counter() - start) / 60
     if rank != 0: return {"rank": rank}  # the other processes trained the same model; process 0 saves it
-    test = evaluate_dataset(trained, data["test"])
+    test = score_model(trained, data["test"])
     metrics = {"test_accuracy": test["accuracy"], "test_loss": test["loss"], "test_n": test["n"],
                "valid_accuracy": trained.history[-1]["valid_accuracy"], "train_minutes": minutes,
                "seconds": trained.seconds, "processes": world, "parameters": count_parameters(trained.model),
@@ -149,7 +148,7 @@ def predict_command(args) -> list[dict]:
 def evaluate_command(args) -> dict:
     "Accuracy, loss and size of a labelled split."
     trained = load_model(args.model)
-    return {**evaluate_dataset(trained, load_split(args.data, args.split)), "model": args.model,
+    return {**score_model(trained, load_split(args.data, args.split)), "model": args.model,
             "data": args.data or "default", "split": args.split}
 
 # %% ../nbs/06a_cli.ipynb #5da787e5

@@ -4,12 +4,11 @@
 
 # %% auto #0
 __all__ = ['LR_SCHEDULES', 'EMBEDDING_INITS', 'WORD2VEC_METHODS', 'AUTO_CBOW_TEXTS', 'WORD2VEC_TEXTS', 'PRESETS',
-           'PRESET_ALIASES', 'TrainConfig', 'get_preset']
+           'PRESET_ALIASES', 'check_bf16_setting', 'TrainConfig', 'get_preset']
 
 # %% ../nbs/05b_config.ipynb #5ccdf200
 from dataclasses import asdict, dataclass, replace
 
-from .hardware import check_bf16_setting
 from .lstm import ModelConfig
 from .negation_rules import check_negation
 from .tokenizer import TRUNCATIONS
@@ -20,6 +19,11 @@ EMBEDDING_INITS = ("word2vec", "random")
 WORD2VEC_METHODS = ("skipgram", "cbow", "auto")  # skip-gram predicts the neighbours from a word; CBOW the word from its
 AUTO_CBOW_TEXTS = 20_000  # neighbours. "auto": CBOW from this many texts on (fast), skip-gram below (better with little text)
 WORD2VEC_TEXTS = ("train+unsupervised", "train")  # which reviews Word2Vec reads
+
+def check_bf16_setting(bf16):
+    "Refuse anything but 'auto', True or False (what each means: appendix 05a)."
+    if not (bf16 == "auto" or isinstance(bf16, bool)):
+        raise ValueError(f"bf16 must be 'auto', True or False, got {bf16!r}.")
 
 @dataclass
 class TrainConfig:
@@ -76,7 +80,7 @@ PRESETS = {
     "tutorial": TrainConfig(),
     "fast": TrainConfig(max_length=400, truncation="head_tail", num_hiddens=128, bidirectional=True, pooling="max_mean",
                         dropout=0.3, word2vec_method="auto", epochs=2, min_steps=200, batch_size=64, lr=2e-3,
-                        lr_schedule="linear", clip_grad=1.0),  # 0.5: 2 epochs (4 on the sample), start and end, CBOW on IMDb
+                        lr_schedule="linear", clip_grad=1.0),  # measured in appendix 05e
     "best": TrainConfig(vocab_size=50_000, max_length=1_000, num_hiddens=256, bidirectional=True, pooling="max_mean",
                         dropout=0.4, epochs=5, batch_size=64, lr=1.5e-3, lr_schedule="linear", clip_grad=1.0),
     "attention": TrainConfig(max_length=400, num_hiddens=128, bidirectional=True, pooling="attention", dropout=0.3,

@@ -5,8 +5,9 @@
 # %% auto #0
 __all__ = ['BF16_ENV_VAR', 'DEVICE_ENV_VAR', 'THREADS_ENV_VAR', 'OFF_VALUES', 'CPU_FEATURES', 'BF16_SETTINGS', 'DEVICES',
            'MAX_AUTO_THREADS', 'is_arm', 'cpu_features', 'torch_cpu_support', 'cpu_name', 'native_bf16_cpu',
-           'probe_bf16', 'bf16_support', 'PrecisionError', 'check_bf16_setting', 'resolve_bf16', 'precision_name',
-           'mps_available', 'choose_device', 'choose_threads', 'apply_threads', 'hardware_report']
+           'probe_bf16', 'bf16_support', 'PrecisionError', 'resolve_bf16', 'precision_name', 'mps_available',
+           'choose_device', 'choose_threads', 'apply_threads', 'hardware_report', 'DeviceCallback', 'BFloat16Callback',
+           'autocast_for']
 
 # %% ../nbs/05a_hardware.ipynb #728f8cd4
 import functools
@@ -17,6 +18,9 @@ from pathlib import Path
 
 import torch
 from torch import nn
+
+from .config import check_bf16_setting
+from .training import Callback
 
 # %% ../nbs/05a_hardware.ipynb #90a1860a
 BF16_ENV_VAR = "SENTIMENT_NB_BF16"  # "0": never use bfloat16, as on a computer without it
@@ -126,11 +130,6 @@ BF16_SETTINGS = ("auto", True, False)
 class PrecisionError(ValueError):
     "bf16=True was asked for on hardware that cannot compute the LSTM in bfloat16."
 
-def check_bf16_setting(bf16):
-    "Refuse anything but 'auto', True or False."
-    if not (bf16 == "auto" or isinstance(bf16, bool)):
-        raise ValueError(f"bf16 must be 'auto', True or False, got {bf16!r}.")
-
 def resolve_bf16(bf16="auto", device="cpu", log=print) -> bool:
     "Whether a run with setting `bf16` computes in bfloat16 on `device`; says so in one line with `log` (None: silently)."
     check_bf16_setting(bf16)
@@ -218,3 +217,24 @@ def hardware_report(device: str | None = None) -> dict:
             "mps_available": mps_available(), "device": str(chosen), "device_reason": why,
             "bf16_auto": use_bf16, "precision_auto": precision_name(use_bf16), "bf16_reason": bf16_why,
             "threads": threads, "threads_reason": threads_why}
+
+# %% ../nbs/05a_hardware.ipynb #f1b0241d
+class DeviceCallback(Callback):
+    "Move the model to `device` before training; the loop then sends each batch there."
+    order = -30  # before the callbacks that wrap the model or load an optimizer's state onto it
+    def __init__(self, device): self.device = torch.device(device)
+    def before_fit(self, learn): learn.model.to(self.device)
+
+class BFloat16Callback(Callback):
+    "Run a whole fit (forward passes and validation) under bfloat16 autocast on `device`."
+    def __init__(self, device="cpu"): self.device = torch.device(device)
+    def before_fit(self, learn):
+        self.autocast = torch.autocast(self.device.type, torch.bfloat16, cache_enabled=False)  # the weights change every step
+        self.autocast.__enter__()
+    def after_fit(self, learn): self.autocast.__exit__(None, None, None)
+
+def autocast_for(precision: str,  # "bfloat16" or "float32", as a TrainedModel records it
+                 device="cpu"):
+    "A context that computes in `precision`: bfloat16 autocast when asked for and this device runs it well."
+    use = precision == "bfloat16" and bf16_support(str(device))[0]
+    return torch.autocast(torch.device(device).type, torch.bfloat16, enabled=use)

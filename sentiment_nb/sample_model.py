@@ -38,7 +38,8 @@ def train_sample_model(out_dir,  # the directory to write (must not exist unless
     "Train the small model on the shipped sample with `SAMPLE_MODEL_CONFIG` and save it to `out_dir`."
     if Path(out_dir).exists() and not overwrite:  # say so before a minute of training, not after
         raise FileExistsError(f"{out_dir} already exists; pass overwrite=True (script: --overwrite) to replace it.")
-    from sentiment_nb.training import evaluate_dataset, fit_sentiment_model, get_word_vectors  # training is heavy to import
+    from sentiment_nb.training import evaluate_dataset, fit_sentiment_model  # training is heavy to import
+    from sentiment_nb.word2vec_cache import get_word_vectors
     data = load_imdb("sample")
     trained = fit_sentiment_model(data, SAMPLE_MODEL_CONFIG, progress=False, log=log)
     vectors = get_word_vectors(trained.tokenizer, data, SAMPLE_MODEL_CONFIG, log=None)  # cached: the same vectors

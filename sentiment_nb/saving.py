@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['FORMAT_NAME', 'FORMAT_VERSION', 'READABLE_FORMAT_VERSIONS', 'MODEL_FILES', 'CHECKPOINT_FORMAT', 'CHECKPOINT_VERSION',
-           'READABLE_CHECKPOINT_VERSIONS', 'CHECKPOINT_FILES', 'TrainedModel', 'save_model', 'load_model',
-           'TrainingState', 'save_checkpoint', 'Checkpoint', 'load_checkpoint', 'checkpoint_writer']
+           'READABLE_CHECKPOINT_VERSIONS', 'CHECKPOINT_FILES', 'save_model', 'load_model', 'save_checkpoint',
+           'Checkpoint', 'load_checkpoint', 'CheckpointCallback', 'ResumeCallback']
 
 # %% ../nbs/05c_saving.ipynb #46af7010
 import json
@@ -22,18 +22,7 @@ from .files import atomic_write
 from .lstm import ModelConfig, SentimentModel
 from .text import LABEL_NAMES
 from .tokenizer import SentimentTokenizer, load_tokenizer, save_tokenizer
-
-# %% ../nbs/05c_saving.ipynb #5376ad15
-@dataclass
-class TrainedModel:
-    "A trained model with what it takes to use it again: its tokenizer, its recipe and its training record."
-    model: SentimentModel  # the network, with its learned weights
-    tokenizer: SentimentTokenizer  # the tokenizer it was trained with (notebook 01)
-    config: TrainConfig  # the recipe
-    history: list[dict] = field(default_factory=list)  # one row of metrics per epoch
-    coverage: dict = field(default_factory=dict)  # how much of the vocabulary and of the tokens had a word vector
-    seconds: dict = field(default_factory=dict)  # time spent on each stage of fit_sentiment_model
-    precision: str = "float32"  # the number format training actually used: "float32" or "bfloat16"
+from .training import Callback, CancelBatch, TrainedModel, TrainingState
 
 # %% ../nbs/05c_saving.ipynb #a7cbaab9
 def _require_files(path: Path, names, what: str):
@@ -110,19 +99,6 @@ def load_model(path) -> TrainedModel:  # a directory written by `save_model`
     return TrainedModel(model.eval(), tokenizer, config, header.get("history", []), header.get("coverage", {}),
                         precision=precision)
 
-# %% ../nbs/05c_saving.ipynb #b9f966ee
-@dataclass
-class TrainingState:
-    "Where a training run stands: enough to continue it after an interruption."
-    epoch: int = 1  # the epoch in progress, counting from 1
-    step: int = 0  # batches of this epoch already done
-    loss_sum: float = 0.0  # sum of (batch loss × batch size) over those batches
-    seen: int = 0  # reviews in those batches
-    seconds: float = 0.0  # training time spent on this epoch so far
-    history: list = field(default_factory=list)  # one row of metrics per finished epoch
-    epoch_rng: torch.Tensor | None = None  # the shuffling generator's state when this epoch began
-    torch_rng: torch.Tensor | None = None  # PyTorch's global generator (dropout) at the last checkpoint
-
 # %% ../nbs/05c_saving.ipynb #c5dee87d
 CHECKPOINT_FORMAT, CHECKPOINT_VERSION = "sentiment_nb.checkpoint", 2  # 2: bf16 may be "auto"
 READABLE_CHECKPOINT_VERSIONS = (1, 2)
@@ -186,7 +162,35 @@ def load_checkpoint(path) -> Checkpoint:  # a directory written by `save_checkpo
         raise ValueError(f"{path}: the checkpoint's files do not fit together ({type(err).__name__}: {err}).") from err
     return Checkpoint(model, load_tokenizer(path/"tokenizer.json", config.negation), config, state, optimizer, header["extra"])
 
-def checkpoint_writer(path, tokenizer: SentimentTokenizer, config: TrainConfig, extra: dict):
-    "A `checkpoint` callback for `train_model` that saves to `path` (None: no checkpoints)."
-    if path is None: return None
-    return lambda model, optimizer, state: save_checkpoint(path, model, optimizer, tokenizer, config, state, extra)
+
+# %% ../nbs/05c_saving.ipynb #a7e2418b
+class CheckpointCallback(Callback):
+    "Save the run to the directory `path` after every epoch, and every `every` batches, so an interruption loses little."
+    order = 10  # after the Recorder has added the epoch's row
+    def __init__(self, path, every: int | None = None,  # also save every this many batches (None: after epochs only)
+                 notes: dict | None = None):  # kept with the run (the command line records the data source)
+        self.path, self.every, self.notes = path, every, notes
+
+    def save(self, learn, state: TrainingState):
+        state = replace(state, torch_rng=torch.get_rng_state())  # dropout goes on as it would have
+        save_checkpoint(self.path, learn.model, learn.optimizer, learn.tokenizer, learn.config, state, self.notes)
+
+    def after_batch(self, learn):
+        if self.every and learn.state.step % self.every == 0 and learn.state.step < learn.steps: self.save(learn, learn.state)
+
+    def after_epoch(self, learn): self.save(learn, learn.state.next_epoch(learn.generator.get_state()))
+
+class ResumeCallback(Callback):
+    "Continue the run a `Checkpoint` holds: Adam's state, the progress, the random generators; skip the batches done."
+    order = -10  # before the others, which then see the restored state
+    def __init__(self, checkpoint: Checkpoint): self.checkpoint = checkpoint
+
+    def before_fit(self, learn):
+        learn.optimizer.load_state_dict(self.checkpoint.optimizer)
+        saved = self.checkpoint.state
+        learn.state = replace(saved, history=list(saved.history))
+        if saved.torch_rng is not None: torch.set_rng_state(saved.torch_rng)
+
+    def before_batch(self, learn):
+        saved = self.checkpoint.state
+        if learn.state.epoch == saved.epoch and learn.batch_index < saved.step: raise CancelBatch  # done before

@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 from sentiment_nb.inference import predict_batch
-from sentiment_nb.saving import load_checkpoint, load_model
+from sentiment_nb.saving import ResumeCallback, load_checkpoint, load_model
 from sentiment_nb.tokenizer import pad_id
 from sentiment_nb.training import encode_split, train_model
 
@@ -26,6 +26,6 @@ def test_a_checkpoint_saved_by_0_2_0_loads_and_resumes(small_data):
     got = [p.probability for p in predict_batch(saved.model, saved.tokenizer, EXPECTED["texts"])]
     assert got == EXPECTED["checkpoint_probabilities"]
     train, valid = (encode_split(saved.tokenizer, small_data[s], saved.config.max_length) for s in ("train", "valid"))
-    history = train_model(saved.model, train, valid, saved.config, pad_id(saved.tokenizer), progress=False, log=None,
-                          resume=saved)
+    history = train_model(saved.model, train, valid, saved.config, saved.tokenizer, [ResumeCallback(saved)], progress=False,
+                          log=None)
     assert len(history) == 1 and history[0]["epoch"] == 1

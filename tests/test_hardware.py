@@ -15,9 +15,10 @@ from sentiment_nb.hardware import (BF16_ENV_VAR, MAX_AUTO_THREADS, THREADS_ENV_V
 from sentiment_nb.config import PRESETS, TrainConfig, get_preset
 from sentiment_nb.files import make_imdb_sample
 from sentiment_nb.lstm import SentimentModel
-from sentiment_nb.saving import TrainingState, load_model, save_checkpoint, save_model
+from sentiment_nb.recipe import score_model, train_recipe
+from sentiment_nb.saving import load_model, save_checkpoint, save_model
 from sentiment_nb.tokenizer import pad_id, train_tokenizer
-from sentiment_nb.training import evaluate_dataset, fit_sentiment_model
+from sentiment_nb.training import TrainingState, evaluate_dataset
 
 ONEDNN_ERROR = "RuntimeError: could not create a primitive descriptor for the LSTM forward propagation primitive"
 LAPTOP = {"ONEDNN_MAX_CPU_ISA": "AVX2", "SENTIMENT_NB_DEVICE": "cpu"}  # a CPU without bfloat16, even beside a GPU
@@ -94,7 +95,7 @@ def test_forced_off_trains_fast_on_the_sample(small_data, monkeypatch, tmp_path)
     monkeypatch.setenv(BF16_ENV_VAR, "0")
     lines = []
     config = get_preset("fast", epochs=1, vocab_size=2_000, word2vec_epochs=1, embed_size=50, max_length=128)
-    trained = fit_sentiment_model(small_data, config, progress=False, log=lines.append)
+    trained = train_recipe(small_data, config, progress=False, log=lines.append)
     assert trained.precision == "float32" and len(trained.history) == 1
     assert sum(line.startswith("precision: float32") for line in lines) == 1, lines
     save_model(tmp_path/"m", trained)
@@ -106,14 +107,14 @@ def test_explicit_bf16_stops_before_any_work(small_data, no_bf16, monkeypatch):
     import sentiment_nb.training as training
     monkeypatch.setattr(training, "train_tokenizer", lambda *a, **k: pytest.fail("trained a tokenizer first"))
     with pytest.raises(PrecisionError, match="--bf16 auto"):
-        fit_sentiment_model(small_data, get_preset("tiny", bf16=True), progress=False, log=None)
+        train_recipe(small_data, get_preset("tiny", bf16=True), progress=False, log=None)
 
 
 @pytest.mark.skipif(probe_bf16("cpu") is not None or os.environ.get(BF16_ENV_VAR) == "0",
                     reason="this CPU cannot compute the LSTM in bfloat16")
 def test_real_bf16_where_the_cpu_has_it(small_data):
     config = get_preset("tiny", epochs=1, vocab_size=1_000, word2vec_epochs=1, bf16=True)
-    assert fit_sentiment_model(small_data, config, progress=False, log=None).precision == "bfloat16"
+    assert train_recipe(small_data, config, progress=False, log=None).precision == "bfloat16"
 
 
 def test_old_model_files_without_a_precision_still_load(tiny_trained, tmp_path):
@@ -170,13 +171,11 @@ def test_device_and_threads(monkeypatch):
     assert choose_threads()[0] == MAX_AUTO_THREADS
 
 
-def test_a_bf16_model_is_evaluated_in_float32_where_bf16_cannot_run(tiny_trained, no_bf16, monkeypatch):
-    seen = []
-    import sentiment_nb.training as training
-    monkeypatch.setattr(training, "evaluate", lambda *args, bf16, **kw: seen.append(bf16) or {"accuracy": 1.0})
+def test_a_bf16_model_is_scored_in_float32_where_bf16_cannot_run(tiny_trained, no_bf16, monkeypatch):
+    with hardware.autocast_for("bfloat16", "cpu"): assert not torch.is_autocast_enabled("cpu")
     monkeypatch.setattr(tiny_trained, "precision", "bfloat16")
-    evaluate_dataset(tiny_trained, {"text": ["a fine film"], "label": [1]})
-    assert seen == [False]
+    assert score_model(tiny_trained, {"text": ["a fine film"], "label": [1]}) == evaluate_dataset(
+        tiny_trained, {"text": ["a fine film"], "label": [1]})
 
 
 def test_a_bf16_checkpoint_resumes_on_a_laptop_with_bf16_auto(tmp_path):

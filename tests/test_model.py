@@ -71,9 +71,9 @@ def test_same_seed_same_weights(small_data, tiny_config, tiny_trained):
         assert torch.equal(tensor, again.model.state_dict()[name]), name
 
 
-def test_diverging_loss_stops_with_a_clear_error(tiny_config):
+def test_diverging_loss_stops_with_a_clear_error(tiny_config, tiny_trained):
     model = SentimentModel(ModelConfig(vocab_size=20, embed_size=4, num_hiddens=3))
     with torch.no_grad(): model.linear.bias.fill_(float("inf"))  # what a diverged model looks like
     split = EncodedSplit([[1, 2, 3], [4, 5]] * 8, torch.tensor([0.0, 1.0] * 8))
     with pytest.raises(FloatingPointError, match="lower lr"):
-        train_model(model, split, split, tiny_config, pad_value=0, progress=False, log=None)
+        train_model(model, split, split, tiny_config, tiny_trained.tokenizer, progress=False, log=None)

@@ -14,8 +14,9 @@ from sentiment_nb.files import make_imdb_sample
 from sentiment_nb.inference import predict_batch
 from sentiment_nb.lstm import ModelConfig, SentimentModel, masked_max_mean, reverse_padded
 from sentiment_nb.tokenizer import pad_id, train_tokenizer
-from sentiment_nb.saving import load_checkpoint, load_model, save_checkpoint, save_model
-from sentiment_nb.training import encode_split, fit_sentiment_model, lr_factor, make_batches, num_batches, train_model
+from sentiment_nb.recipe import train_recipe
+from sentiment_nb.saving import CheckpointCallback, ResumeCallback, load_checkpoint, load_model, save_model
+from sentiment_nb.training import Callback, encode_split, lr_factor, make_batches, num_batches, train_model
 from sentiment_nb.word2vec_cache import cached_word2vec, word2vec_key
 
 
@@ -93,7 +94,7 @@ def test_a_bidirectional_model_saves_loads_and_resumes_with_dropout(small_data, 
     "A crash in epoch 2 and a resume give bit-for-bit the weights of a straight run, dropout and all."
     config = get_preset("tiny", epochs=2, vocab_size=1_000, word2vec_epochs=1, bidirectional=True, pooling="max_mean",
                         dropout=0.3, lr_schedule="linear", clip_grad=1.0, bf16="auto")
-    trained = fit_sentiment_model(small_data, config, progress=False, log=None)
+    trained = train_recipe(small_data, config, progress=False, log=None)
     save_model(tmp_path/"model", trained)
     loaded = load_model(tmp_path/"model")
     assert loaded.model.config == trained.model.config and loaded.config == config
@@ -107,20 +108,22 @@ def test_a_bidirectional_model_saves_loads_and_resumes_with_dropout(small_data, 
         return SentimentModel(config.model_config(tokenizer.get_vocab_size(), pad_id(tokenizer)))
     straight = fresh()
     torch.manual_seed(7)
-    train_model(straight, train, valid, config, pad_id(tokenizer), progress=False, log=None)
+    train_model(straight, train, valid, config, tokenizer, progress=False, log=None)
 
     class Crash(Exception): pass
-    def crash(model, optimizer, state):
-        save_checkpoint(tmp_path/"ckpt", model, optimizer, tokenizer, config, state)
-        if state.epoch == 2 and state.step == 3: raise Crash
+    class CrashInEpoch2(Callback):
+        order = 20  # after the checkpoint
+        def after_batch(self, learn):
+            if learn.state.epoch == 2 and learn.state.step == 3: raise Crash
     interrupted = fresh()
     torch.manual_seed(7)
     with pytest.raises(Crash):
-        train_model(interrupted, train, valid, config, pad_id(tokenizer), progress=False, log=None, checkpoint=crash,
-                    checkpoint_every=3)
+        train_model(interrupted, train, valid, config, tokenizer, [CheckpointCallback(tmp_path/"ckpt", every=3), CrashInEpoch2()],
+                    progress=False, log=None)
     torch.manual_seed(12345)  # a different global generator: the checkpoint must restore it
     saved = load_checkpoint(tmp_path/"ckpt")
-    train_model(saved.model, train, valid, config, pad_id(tokenizer), progress=False, log=None, resume=saved)
+    assert (saved.state.epoch, saved.state.step) == (2, 3)
+    train_model(saved.model, train, valid, config, tokenizer, [ResumeCallback(saved)], progress=False, log=None)
     for name, value in straight.state_dict().items():
         assert torch.equal(value, saved.model.state_dict()[name]), name
 
