@@ -72,7 +72,7 @@ def test_ci_runs_the_readme_main_command_without_bf16():
 
 def test_no_notebook_changes_the_readers_environment():
     "Demonstrations use patch.dict, which restores the variables; no cell assigns or deletes one."
-    for path in (ROOT/"nbs").glob("*.ipynb"):
+    for path in (ROOT/"nbs").rglob("*.ipynb"):
         for cell in json.loads(path.read_text())["cells"]:
             source = "".join(cell["source"])
             if cell["cell_type"] != "code": continue
@@ -83,7 +83,7 @@ def test_no_notebook_changes_the_readers_environment():
 
 def test_full_size_cells_are_behind_the_switch():
     "No cell is flagged slow any more: full-size work runs only under `if FULL_SIZE:`."
-    for path in (ROOT/"nbs").glob("*.ipynb"):
+    for path in (ROOT/"nbs").rglob("*.ipynb"):
         for cell in json.loads(path.read_text())["cells"]:
             source = "".join(cell["source"])
             assert "#| slow" not in source, path.name
