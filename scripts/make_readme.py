@@ -5,7 +5,8 @@ renders the index notebook itself: markdown cells as they are, code cells as Pyt
 hidden (`#| hide`) cells left out. A cell marked `#| echo: false` is run instead (in nbs/, as
 nbdev_test runs it, all such cells in one namespace) and only what it prints goes into the
 README, as markdown if the cell is also marked `#| output: asis`, as Quarto would render it:
-that is how the README's results are read from bench/*.json every time it is written.
+that is how the README's results are read from bench/*.json, and its lessons tables from the
+notebooks, every time it is written.
 tests/test_repo.py checks the two files agree.
 
     python scripts/make_readme.py              # write README.md

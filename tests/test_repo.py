@@ -17,25 +17,37 @@ def test_readme_is_rendered_from_the_index_notebook():
     assert (ROOT/"README.md").read_text(encoding="utf-8") == make_readme.render_readme(ROOT/"nbs"/"index.ipynb")
 
 
-def test_readme_quotes_the_published_comparison():
-    "The README's negation table is the one `bench/compare.py --publish` wrote into bench/comparison.json."
-    table = json.loads((ROOT/"bench"/"comparison.json").read_text())["markdown"].strip()
-    assert table in (ROOT/"README.md").read_text(encoding="utf-8")
-
-
-def test_readme_quotes_the_measured_precision_runs():
-    "The float32 / bfloat16 rows of the README are the ones bench/bench.py wrote into bench/reference.json."
+def test_readme_quotes_the_published_accuracy():
+    "The README's results table has one row per row of bench/accuracy.json, which `bench/compare.py --publish` wrote."
     readme = (ROOT/"README.md").read_text(encoding="utf-8")
-    runs = json.loads((ROOT/"bench"/"reference.json").read_text())["precision"]["runs"]
-    for name, row in runs.items():
-        seconds = [e["seconds"] for e in row["epochs"]]
-        cells = (f"{row['train_minutes']:.1f}", f"{min(seconds):.0f}–{max(seconds):.0f}", f"{row['valid_accuracy']:.1%}".replace("%", " %"),
-                 f"**{row['test_accuracy']:.1%}**".replace("%", " %"), f"{row['score_test_s']:.0f} s")
-        line = next(l for l in readme.splitlines() if l.startswith(f"| {row['precision']} "))
-        assert all(f" {c} |" in line for c in cells), (line, cells)
+    lines = [l for l in readme.splitlines() if l.startswith("| `")]
+    for row in json.loads((ROOT/"bench"/"accuracy.json").read_text())["rows"]:
+        cells = (f"`{row['model']}`", f" {row['negation']} |", f"{100 * row['test_accuracy'][0]:.2f}", f"{row['train_minutes'][0]:.1f} |")
+        assert any(all(c in line for c in cells) for line in lines), cells
+
+
+def test_readme_quotes_the_measured_bf16_speed():
+    "The step times the README gives for float32 and bfloat16 are the ones bench/bf16_speed.py wrote."
+    readme = (ROOT/"README.md").read_text(encoding="utf-8")
     speed = json.loads((ROOT/"bench"/"bf16_speed.json").read_text())
     for isa, row in speed.items():
         for seconds in row["step_s"].values(): assert f"{seconds:.2f} s" in readme, (isa, seconds)
+
+
+def test_tables_that_left_the_readme_are_printed_by_notebooks():
+    "The negation comparison and the float32/bfloat16 runs live in notebooks now, printed from their JSON there."
+    sources = "".join(c for path in (ROOT/"nbs").rglob("*.ipynb")
+                      for c in ("".join(cell["source"]) for cell in json.loads(path.read_text())["cells"]))
+    assert 'bench_results("comparison.json")' in sources
+    assert '["precision"]["runs"]' in sources
+
+
+def test_readme_tells_one_current_truth():
+    "No version narration in the README: history is in CHANGELOG.md, which it links."
+    readme = (ROOT/"README.md").read_text(encoding="utf-8")
+    assert not re.search(r"version 0\.\d|\b0\.\d's|used to|no longer|before version", readme, re.I), \
+        re.search(r".{60}(version 0\.\d|\b0\.\d's|used to|no longer|before version).{60}", readme, re.I | re.S)
+    assert "](CHANGELOG.md)" in readme and (ROOT/"CHANGELOG.md").is_file()
 
 
 def test_readme_quotes_the_measured_main_command():
