@@ -23,7 +23,7 @@ import torch
 from torch import distributed as dist
 
 import sentiment_nb
-from .config import PRESET_ALIASES, PRESETS, TrainConfig, get_preset
+from .config import PRESETS, TrainConfig, get_preset
 from .distributed import init_distributed
 from .files import load_split
 from .hardware import apply_threads, choose_device, hardware_report, resolve_bf16
@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     train = commands.add_parser("train", help="train a model and save it as a directory")
     train.add_argument("--data", default=None, help=f"sample (default), imdb (the Hub) or a folder in Hugging Face layout; default ${DATA_ENV_VAR} or sample")
-    train.add_argument("--preset", default="fast", choices=sorted({*PRESETS, *PRESET_ALIASES}), help="named recipe (default: fast)")
+    train.add_argument("--preset", default="fast", choices=sorted(PRESETS), help="named recipe (default: fast)")
     for name, kind in TRAIN_OPTIONS.items():
         train.add_argument(f"--{name.replace('_', '-')}", type=kind, default=None, help=f"override the preset's {name}")
     train.add_argument("--device", default=None, help="auto (a CUDA GPU if there is one, else the CPU), cpu, cuda or mps; default: $SENTIMENT_NB_DEVICE, else auto")

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['LR_SCHEDULES', 'EMBEDDING_INITS', 'WORD2VEC_METHODS', 'AUTO_CBOW_TEXTS', 'WORD2VEC_TEXTS', 'PRESETS',
-           'PRESET_ALIASES', 'check_bf16_setting', 'TrainConfig', 'get_preset']
+           'check_bf16_setting', 'TrainConfig', 'get_preset']
 
 # %% ../nbs/05b_config.ipynb #5ccdf200
 from dataclasses import asdict, dataclass, replace
@@ -89,12 +89,9 @@ PRESETS = {
                         word2vec_epochs=2, epochs=3, batch_size=16, lr=3e-3),
 }
 
-PRESET_ALIASES = {"seed": "tutorial"}  # old names that still work: `tutorial` was called `seed` before version 0.4
-
 def get_preset(name: str,  # one of PRESETS
                **overrides):  # fields to change, e.g. epochs=1
     "A copy of the preset `name`, with some fields replaced."
-    name = PRESET_ALIASES.get(name, name)
     if name not in PRESETS: raise ValueError(f"Unknown preset {name!r}; choose one of {sorted(PRESETS)}.")
     if "epochs" in overrides: overrides.setdefault("min_steps", 0)  # asking for a number of epochs gets exactly that many
     return replace(PRESETS[name], **overrides)

@@ -52,7 +52,6 @@ def test_presets_are_what_the_issue_asks_for():
     assert set(PRESETS) >= {"tutorial", "fast", "best", "tiny"}
     tutorial = PRESETS["tutorial"]
     assert (tutorial.num_hiddens, tutorial.embed_size, tutorial.bidirectional, tutorial.epochs) == (256, 300, False, 3)
-    assert get_preset("seed") == tutorial  # the name before version 0.4 still works
     assert PRESETS["best"].bidirectional and PRESETS["best"].pooling == "max_mean" and PRESETS["best"].dropout > 0
 
 
