@@ -334,6 +334,7 @@ def interact_negation(cell):
 
 NOTEBOOKS = {"00_text": interact_text, "00a_files": None, "00b_negation_rules": None, "01_tokenizer": interact_tokenizer,
              "02_embeddings": interact_embeddings, "02a_word2vec_cache": None, "02p_pytorch": interact_pytorch, "03_lstm": interact_lstm, "03a_packing": None,
+             "03b_refinements": None,
              "04_loss": interact_loss, "05_training": interact_training, "05a_hardware": None, "05b_config": None,
              "05c_saving": None, "05d_distributed": None, "05e_speed": None, "05f_watch": None, "05g_sample_model": None,
              "06_inference": interact_inference, "06a_cli": None, "07_negation": interact_negation, "07a_hybrid": None,
