@@ -15,6 +15,7 @@ import sentiment_nb
 from sentiment_nb import cli
 
 PACKAGE = sentiment_nb.__name__ + "."
+EVENTS = ("before_fit", "before_epoch", "before_batch", "after_loss", "after_backward", "after_batch", "after_epoch", "after_fit")
 
 
 def module_of(frame) -> str | None:
@@ -40,7 +41,9 @@ def trace(argv: list[str]) -> list[tuple[str, str, str]]:
         back = frame.f_back
         while back is not None and module_of(back) is None: back = back.f_back  # through torch, tqdm, ...
         caller = module_of(back) if back is not None else None
-        if caller and caller != callee: calls.append((caller, callee, frame.f_code.co_name))
+        if caller and caller != callee:
+            event = back.f_code.co_name == "__call__" and frame.f_code.co_name in EVENTS  # the Learner calling a callback
+            calls.append((caller, callee, frame.f_code.co_name + (" (event)" if event else "")))
     sys.setprofile(profiler)
     try: cli.main(argv)
     finally: sys.setprofile(None)
@@ -49,17 +52,17 @@ def trace(argv: list[str]) -> list[tuple[str, str, str]]:
 
 def main(argv=None):
     calls = trace(sys.argv[1:] if argv is None else argv)
+    counts = Counter(calls)
+    print("\n# calls between modules, in the order first made (×N: how often)")
+    for call in dict.fromkeys(calls): print(f"{call[0]:>16} -> {call[1]}: {call[2]}" + (f" ×{counts[call]}" if counts[call] > 1 else ""))
+    events = [c for c in calls if c[2].endswith("(event)")]
+    direct = [c for c in calls if not c[2].endswith("(event)")]
     order = list(dict.fromkeys(m for pair in calls for m in pair[:2]))
-    entered = Counter(callee for _, callee, _ in calls)
-    print("\n# calls between modules (repeats folded)")
-    last = None
-    for call in calls:
-        if call != last: print(f"{call[0]:>16} -> {call[1]}: {call[2]}")
-        last = call
     print("\n# modules in the order first met:", " -> ".join(order))
-    print("# times each is entered:", ", ".join(f"{m} {n}" for m, n in entered.most_common()))
-    forward = [c for c in calls if path_position(c[0]) < path_position(c[1])]
-    print(f"# {len(order)} modules; {len(calls)} crossing calls; {len(forward)} reach forward in the path "
+    print("# times each is entered (direct calls):", ", ".join(f"{m} {n}" for m, n in Counter(c[1] for c in direct).most_common()))
+    print(f"# {len(events)} callback events from the Learner, to: " + ", ".join(f"{m} {n}" for m, n in Counter(c[1] for c in events).most_common()))
+    forward = [c for c in direct if path_position(c[0]) < path_position(c[1])]
+    print(f"# {len(order)} modules; {len(direct)} direct crossing calls; {len(forward)} of them reach forward in the path "
           f"(a module calling one from a later notebook): " + ", ".join(sorted({f"{a}->{b}" for a, b, _ in forward})))
 
 
