@@ -2,7 +2,9 @@
 
 The notebooks' own run (`nbdev_test`, tests/test_repo.py) executes each worked solution and then
 its check, so every exercise is known to be solvable; these tests check the structure around
-that, that each check refuses a missing answer, and that nbgrader makes the students' copies.
+that, that each check refuses a missing answer, that nbgrader makes the students' copies, and
+that Run All on a student's copy stops at its first exercise with the check's one-line hint
+(lesson 04 by default; `SENTIMENT_NB_STUDENT_RUN="all"` runs every lesson's copy, or name them: "00 02p").
 """
 import ast
 import inspect
