@@ -76,6 +76,7 @@ def main(argv=None):
     if importlib.util.find_spec("nbgrader") is None:
         raise SystemExit('nbgrader makes the copies and is not installed: pip install nbgrader (or pip install -e ".[dev]").')
     out = Path(args.out) if args.out else ROOT/"student"
+    if not args.out and ROOT.is_relative_to(Path.cwd()): out = ROOT.relative_to(Path.cwd())/"student"  # print it short
     if out.exists() and not args.overwrite:
         raise SystemExit(f"{out} already exists; pass --overwrite to replace it, or choose another --out.")
     lessons = core_lessons()

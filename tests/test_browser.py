@@ -1,7 +1,8 @@
 """Each numbered notebook as a student runs it: JupyterLab in headless Chromium, a fresh kernel,
 "Run All Cells", every cell (full-size cells too: they skip themselves unless full size is asked
 for), no error output; then we use the widget a stage notebook ends with and check that what it
-shows changes accordingly.
+shows changes accordingly. A student's copy of one lesson (scripts/make_student_notebooks.py) runs too:
+its Run All must stop at the first exercise's check, showing the check's one-line hint.
 
 The kernel gets none of our SENTIMENT_NB_* variables, no Hugging Face offline flags, bfloat16
 turned off (SENTIMENT_NB_BF16=0), oneDNN limited to AVX2 instructions (ONEDNN_MAX_CPU_ISA), as on
@@ -471,7 +472,8 @@ def test_a_students_copy_stops_at_the_first_exercise(lab, browser, tmp_path):
         assert not any(c.get("execution_count") for c in code[stop + 1:]), "Run All went on past the first check"
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         check_cell.screenshot(path=str(SCREENSHOTS/"student_copy_stop.png"))
-        print(f"\nstudent/{SLIDES_LESSON}: Run All ran {stop} code cells and stopped at the first check: {shown.strip()[:100]!r}")
+        print(f"\nstudent/{SLIDES_LESSON}: Run All ran the {stop} code cells above the first check, which stopped it: "
+              f"{shown.strip()[:100]!r}")
     finally:
         page.close()
         _stop_kernels(url, token)
