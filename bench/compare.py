@@ -178,7 +178,8 @@ def run_one(name: str, args) -> dict:
     import torch
     from sentiment_nb.saving import save_model
     from sentiment_nb.lstm import count_parameters
-    from sentiment_nb.negation import challenge_report, load_challenge_set, model_probabilities, train_tfidf_baseline
+    from sentiment_nb.comparison import train_tfidf_baseline
+    from sentiment_nb.negation import challenge_report, load_challenge_set, model_probabilities
     from sentiment_nb.text import load_imdb
     from sentiment_nb.recipe import train_recipe
     torch.set_num_threads(args.threads)
@@ -341,7 +342,7 @@ def main(argv=None):
     start = time.perf_counter()
     if args.adopt: print("adopted:", adopt(Path(args.adopt), args))
     names = planned_runs(args.plan) if args.report else schedule(args)
-    from sentiment_nb.negation import comparison_markdown, summarize_runs
+    from sentiment_nb.comparison import comparison_markdown, summarize_runs
     done = [n for n in names if (Path(args.out_dir)/"runs"/n/"result.json").exists()]
     if len(done) < len(names): print(f"not finished yet: {[n for n in names if n not in done]}")
     runs = sorted((choose_reading(json.loads((Path(args.out_dir)/"runs"/n/"result.json").read_text())) for n in done), key=table_order)

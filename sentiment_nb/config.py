@@ -49,7 +49,7 @@ class TrainConfig:
     lr_schedule: str = "constant"  # "constant", or "linear": warm up over the first 2% of steps, then fall to 0
     clip_grad: float | None = None  # clip the gradient norm to this (None: no clipping)
     bidirectional: bool = False  # a second LSTM reads each review backwards
-    pooling: str = "last"  # "last" state, "max_mean" over all states, or "attention" (notebook 03)
+    pooling: str = "last"  # "last" state, "max_mean" over all states, or "attention" (appendix 03b)
     dropout: float = 0.0  # share of numbers zeroed during training
     bf16: bool | str = "auto"  # bfloat16 autocast: "auto" where this machine can (notebook 05a), True: insist, False: never
     negation: str = "none"  # "none", "contractions" (keep "don't" whole) or "scope" (also mark not_ words): notebook 07

@@ -15,7 +15,7 @@ import torch
 from sentiment_nb.config import get_preset
 from sentiment_nb.hybrid import choose_weight, fit_hybrid, lstm_logits, train_ngram_model
 from sentiment_nb.inference import predict_batch
-from sentiment_nb.negation import summarize_runs
+from sentiment_nb.comparison import summarize_runs
 from sentiment_nb.saving import load_model, save_model
 from sentiment_nb.tokenizer import cut_ids, encode_texts
 from sentiment_nb.training import evaluate_dataset, fit_sentiment_model, get_word_vectors

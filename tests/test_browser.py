@@ -339,7 +339,7 @@ NOTEBOOKS = {"00_text": interact_text, "00a_files": None, "00b_negation_rules": 
              "04_loss": interact_loss, "05_training": interact_training, "05a_hardware": None, "05b_config": None,
              "05c_saving": None, "05d_distributed": None, "05e_speed": None, "05f_watch": None, "05g_sample_model": None,
              "05h_recipe": None,
-             "06_inference": interact_inference, "06a_cli": None, "07_negation": interact_negation, "07a_hybrid": None,
+             "06_inference": interact_inference, "06a_cli": None, "07_negation": interact_negation, "07a_hybrid": None, "07b_comparison": None,
              "08_figures": None, "09_checks": None, "10_teachers_guide": None}  # None: not interacted with
 
 

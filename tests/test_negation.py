@@ -13,7 +13,8 @@ from sentiment_nb.cli import main as cli_main
 from sentiment_nb.config import PRESETS, get_preset
 from sentiment_nb.inference import predict_batch, word_importance
 from sentiment_nb.lstm import ModelConfig, SentimentModel, lstm_trace
-from sentiment_nb.negation import challenge_report, load_challenge_set, summarize_runs, train_tfidf_baseline
+from sentiment_nb.comparison import summarize_runs, train_tfidf_baseline
+from sentiment_nb.negation import challenge_report, load_challenge_set
 from sentiment_nb.text import load_imdb
 from sentiment_nb.negation_rules import mark_negation
 from sentiment_nb.saving import load_model, save_model
