@@ -226,12 +226,15 @@ class DeviceCallback(Callback):
     def before_fit(self, learn): learn.model.to(self.device)
 
 class BFloat16Callback(Callback):
-    "Run a whole fit (forward passes and validation) under bfloat16 autocast on `device`."
-    def __init__(self, device="cpu"): self.device = torch.device(device)
-    def before_fit(self, learn):
-        self.autocast = torch.autocast(self.device.type, torch.bfloat16, cache_enabled=False)  # the weights change every step
+    "Compute each batch's forward pass and loss under bfloat16 autocast on `device`; backward and the step as they are."
+    def __init__(self, device="cpu"): self.device, self.autocast = torch.device(device), None
+    def before_batch(self, learn):
+        self.after_loss(learn)  # a batch a later callback skipped never reached after_loss
+        self.autocast = torch.autocast(self.device.type, torch.bfloat16)
         self.autocast.__enter__()
-    def after_fit(self, learn): self.autocast.__exit__(None, None, None)
+    def after_loss(self, learn):
+        if self.autocast is not None: self.autocast.__exit__(None, None, None); self.autocast = None
+    after_fit = after_loss  # an error in the middle of a batch never leaves autocast on
 
 def autocast_for(precision: str,  # "bfloat16" or "float32", as a TrainedModel records it
                  device="cpu"):
