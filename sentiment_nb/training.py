@@ -244,7 +244,7 @@ class ProgressBar(Callback):
     def after_epoch(self, learn): self.bar.close()
 
 # %% ../nbs/05_training.ipynb #0a1b2c3d
-def train_model(model: nn.Module,  # a SentimentModel, already on its device
+def train_model(model: nn.Module,  # a SentimentModel (05a's DeviceCallback may move it)
                 train: EncodedSplit, valid: EncodedSplit,
                 config: TrainConfig,  # the recipe: epochs, min_steps, batch_size, lr, embed_lr, lr_schedule, clip_grad, seed
                 tokenizer: SentimentTokenizer,  # the tokenizer that encoded `train` and `valid`
