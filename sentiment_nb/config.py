@@ -99,7 +99,7 @@ def get_preset(name: str,  # one of PRESETS
 # %% ../nbs/05b_config.ipynb #abfa0d71
 RUN_FIELDS = ("seed", "word2vec_seed")  # vary between runs of one recipe
 
-def recipe_id(config: TrainConfig) -> str:  # e.g. "fast-3f2a9c1b"... the hash part only: "3f2a9c1b"
+def recipe_id(config: TrainConfig) -> str:  # 8 hex digits, e.g. "3f2a9c1b"
     "A short content hash of `config`'s fields, seeds left out: one id, one recipe."
     import hashlib, json
     fields = {k: v for k, v in config.to_dict().items() if k not in RUN_FIELDS}
