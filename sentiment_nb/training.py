@@ -266,14 +266,14 @@ class TrainedModel:
     coverage: dict = field(default_factory=dict)  # how much of the vocabulary and of the tokens had a word vector
     seconds: dict = field(default_factory=dict)  # time spent on each stage of fit_sentiment_model
     precision: str = "float32"  # the number format training used: "float32", or "bfloat16" (05a)
+    reading: int | None | str = "trained"  # how it reads a review: "trained" (cut as in training), None (whole), or N tokens
 
 def fit_sentiment_model(data,  # a DatasetDict with train and valid (and optionally unsupervised) splits
                         config: TrainConfig,  # the recipe
                         callbacks=(),  # more callbacks for `train_model`
                         progress: bool = True, log=print) -> TrainedModel:  # progress bars; where one-line notes go
     "Tokenizer, Word2Vec embedding matrix and LSTM, trained on `data['train']`, validated on `data['valid']`."
-    set_seed(config.seed)
-    start = time.perf_counter()
+    set_seed(config.seed); start = time.perf_counter()
     tokenizer = train_tokenizer(data["train"]["text"], config.vocab_size, config.min_frequency, config.negation)
     train, valid = (encode_split(tokenizer, data[s], config.max_length, config.truncation) for s in ("train", "valid"))
     seconds = {"tokenize": time.perf_counter() - start}
