@@ -19,20 +19,10 @@ import typing
 from importlib import metadata
 from pathlib import Path
 
-import torch
-from torch import distributed as dist
-
 import sentiment_nb
-from .config import PRESETS, TrainConfig, get_preset
-from .distributed import init_distributed
-from .files import load_split
-from .hardware import apply_threads, choose_device, hardware_report, resolve_bf16
-from .inference import predict_batch
-from .lstm import count_parameters
-from .recipe import resume_recipe, score_model, train_recipe
-from .saving import load_checkpoint, load_model, save_model
-from .text import DATA_ENV_VAR, full_size, load_imdb, resolve_data_source, sample_path
-from .word2vec_cache import cache_dir
+from .config import HYBRID_PRESETS, PRESETS, TrainConfig, get_preset, recipe_id
+from .files import DATA_ENV_VAR
+# The rest is imported by the command that needs it: `predict` loads no training code (no gensim, datasets or tqdm).
 
 # %% ../nbs/06a_cli.ipynb #5fd12d0b
 def _yes_no(value: str) -> bool:
@@ -62,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     train = commands.add_parser("train", help="train a model and save it as a directory")
     train.add_argument("--data", default=None, help=f"sample (default), imdb (the Hub) or a folder in Hugging Face layout; default ${DATA_ENV_VAR} or sample")
-    train.add_argument("--preset", default="fast", choices=sorted(PRESETS), help="named recipe (default: fast)")
+    train.add_argument("--preset", default="fast", choices=sorted(PRESETS) + sorted(HYBRID_PRESETS),
+                       help="named recipe (default: fast); hybrid: fast's LSTM mixed with an n-gram model (appendix 07a)")
     for name, kind in TRAIN_OPTIONS.items():
         train.add_argument(f"--{name.replace('_', '-')}", type=kind, default=None, help=f"override the preset's {name}")
     train.add_argument("--device", default=None, help="auto (a CUDA GPU if there is one, else the CPU), cpu, cuda or mps; default: $SENTIMENT_NB_DEVICE, else auto")
@@ -98,55 +89,92 @@ def _check_train_paths(args):
         raise FileExistsError(f"{checkpoint} holds an interrupted run; pass --resume to continue it, "
                               "or --overwrite to start again from scratch.")
 
+def _train_lstm(args, device, log):
+    "Train (or resume) the LSTM the preset and options ask for: (trained LSTM, data, preset name)."
+    from sentiment_nb.hardware import resolve_bf16
+    from sentiment_nb.recipe import resume_recipe, train_recipe
+    from sentiment_nb.saving import load_checkpoint
+    from sentiment_nb.text import load_imdb
+    checkpoint = checkpoint_path(args.out)
+    if args.resume:
+        saved = load_checkpoint(checkpoint)
+        resolve_bf16(saved.config.bf16 if args.bf16 is None else args.bf16, device, log=None)  # stop before the data
+        source, preset = saved.extra.get("data"), saved.extra.get("preset", "fast")
+        if args.data is not None and source is not None and args.data != source:
+            raise ValueError(f"{checkpoint} was trained on --data {source}; resume it with the same data (or leave --data out).")
+        data = load_imdb(source if args.data is None else args.data)
+        return resume_recipe(checkpoint, data, device=args.device, bf16=args.bf16, checkpoint_every=args.checkpoint_every,
+                             progress=not args.quiet, log=log), data, preset
+    lstm_preset = HYBRID_PRESETS[args.preset][0] if args.preset in HYBRID_PRESETS else args.preset
+    config = get_preset(lstm_preset, **{k: getattr(args, k) for k in TRAIN_OPTIONS if getattr(args, k) is not None})
+    resolve_bf16(config.bf16, device, log=None)  # bf16=True where it cannot run: stop before the data
+    data = load_imdb(args.data)  # the fixed validation split (VALID_SEED), whatever the run's seed
+    if log: log(f"data: {', '.join(f'{k} {len(v):,}' for k, v in data.items())}; preset {args.preset}: {config}")
+    if checkpoint.exists() and log is not None: shutil.rmtree(checkpoint)  # --overwrite: start again (process 0)
+    return train_recipe(data, config, device=args.device, checkpoint_dir=checkpoint, checkpoint_every=args.checkpoint_every,
+                        checkpoint_notes={"data": args.data, "preset": args.preset}, progress=not args.quiet, log=log), data, args.preset
+
+def _finish(trained, data, preset: str, log):
+    "Every choice left, made on data['valid']: the LSTM's reading, or for a hybrid the n-gram model, reading and weight."
+    from sentiment_nb.recipe import choose_reading
+    if preset not in HYBRID_PRESETS:
+        model, by_reading = choose_reading(trained, data["valid"])
+        return model, {"valid_accuracy_by_reading": by_reading}
+    from sentiment_nb.hybrid import fit_hybrid, train_ngram_model
+    ngram = train_ngram_model(data, trained.config.negation, **HYBRID_PRESETS[preset][1])
+    if log: log(f"n-gram model: {ngram}, validation accuracy {ngram.valid_accuracy[ngram.c]:.2%}")
+    hybrid = fit_hybrid(data, trained, ngram)
+    return hybrid, {"weight": hybrid.weight, "ngram_valid_accuracy": ngram.valid_accuracy[ngram.c]}
+
 def train_command(args) -> dict:
-    "Train (or resume) with the chosen preset and overrides, score the test split once, save."
+    "Train (or resume) with the chosen preset and overrides; make every choice on validation; score the test split once; save."
+    from sentiment_nb.distributed import init_distributed
+    from sentiment_nb.hardware import apply_threads, choose_device
+    from sentiment_nb.lstm import count_parameters
+    from sentiment_nb.recipe import score_model
+    from sentiment_nb.saving import save_model
+    from sentiment_nb.text import VALID_FRACTION, VALID_SEED
+    import torch
     _check_train_paths(args)
     device = choose_device(args.device)[0]
     rank, world = init_distributed(device)  # under torchrun: one of several processes; else (0, 1)
     log = (lambda line: print(line, flush=True)) if rank == 0 else None
     apply_threads(log)  # at most MAX_AUTO_THREADS on a many-core machine, unless SENTIMENT_NB_THREADS says
-    checkpoint, start = checkpoint_path(args.out), time.perf_counter()
-    if args.resume:
-        saved = load_checkpoint(checkpoint)
-        bf16 = saved.config.bf16 if args.bf16 is None else args.bf16  # --bf16 may change the saved setting
-        resolve_bf16(bf16, device, log=None)  # bf16=True where it cannot run: stop before the data
-        source = saved.extra.get("data")
-        if args.data is not None and source is not None and args.data != source:
-            raise ValueError(f"{checkpoint} was trained on --data {source}; resume it with the same data (or leave --data out).")
-        data = load_imdb(source if args.data is None else args.data, seed=saved.config.seed)
-        trained = resume_recipe(checkpoint, data, device=args.device, bf16=args.bf16, checkpoint_every=args.checkpoint_every,
-                                progress=not args.quiet, log=log)
-    else:
-        config = get_preset(args.preset, **{k: getattr(args, k) for k in TRAIN_OPTIONS if getattr(args, k) is not None})
-        resolve_bf16(config.bf16, device, log=None)  # bf16=True where it cannot run: stop before the data
-        data = load_imdb(args.data, seed=config.seed)
-        if log: log(f"data: {', '.join(f'{k} {len(v):,}' for k, v in data.items())}; preset {args.preset}: {config}"
-                    + (f"; {world} processes" if world > 1 else ""))
-        if rank == 0 and checkpoint.exists(): shutil.rmtree(checkpoint)  # --overwrite: start again
-        trained = train_recipe(data, config, device=args.device, checkpoint_dir=checkpoint, checkpoint_every=args.checkpoint_every,
-                               checkpoint_notes={"data": args.data}, progress=not args.quiet, log=log)
+    start = time.perf_counter()
+    trained, data, preset = _train_lstm(args, device, log)
+    if rank != 0: return {"rank": rank}  # the other processes trained the same model; process 0 finishes and saves it
+    model, choices = _finish(trained, data, preset, log)
     minutes = (time.perf_counter() - start) / 60
-    if rank != 0: return {"rank": rank}  # the other processes trained the same model; process 0 saves it
-    test = score_model(trained, data["test"])
+    valid, test = score_model(model, data["valid"]), score_model(model, data["test"])  # the test split, once
     metrics = {"test_accuracy": test["accuracy"], "test_loss": test["loss"], "test_n": test["n"],
-               "valid_accuracy": trained.history[-1]["valid_accuracy"], "train_minutes": minutes,
+               "valid_accuracy": valid["accuracy"], "reading": "whole" if model.reading is None else model.reading, **choices,
+               "validation": {"fraction": VALID_FRACTION, "seed": VALID_SEED, "split": "random, stratified by label"},
+               "preset": preset, "recipe_id": recipe_id(trained.config), "train_minutes": minutes,
                "seconds": trained.seconds, "processes": world, "parameters": count_parameters(trained.model),
                "precision": trained.precision, "device": str(device), "threads": torch.get_num_threads(),
                "data": args.data or "default"}
-    save_model(args.out, trained, metrics=metrics, overwrite=args.overwrite)
-    shutil.rmtree(checkpoint, ignore_errors=True)
+    if preset in HYBRID_PRESETS:
+        from sentiment_nb.hybrid import save_hybrid
+        save_hybrid(args.out, model, metrics=metrics, overwrite=args.overwrite)
+    else: save_model(args.out, model, metrics=metrics, overwrite=args.overwrite)
+    shutil.rmtree(checkpoint_path(args.out), ignore_errors=True)
     return {"model": str(args.out), **metrics}
 
 # %% ../nbs/06a_cli.ipynb #c46c33d4
 def predict_command(args) -> list[dict]:
-    "Label and probability of each text."
+    "Label and probability of each text, read the way the model records (`reading`, chosen on validation when it was trained)."
+    from sentiment_nb.inference import predict_batch
+    from sentiment_nb.saving import load_model
     trained = load_model(args.model)
-    # whole texts up to MAX_PREDICT_TOKENS, not only the training length: on IMDb that scored higher (notebook 05)
-    predictions = predict_batch(trained.model, trained.tokenizer, args.texts, truncation=trained.config.truncation)
+    length = trained.config.max_length if trained.reading == "trained" else trained.reading
+    predictions = predict_batch(trained.model, trained.tokenizer, args.texts, length, truncation=trained.config.truncation)
     return [{"text": t, "label": p.label, "probability": p.probability} for t, p in zip(args.texts, predictions)]
 
 def evaluate_command(args) -> dict:
-    "Accuracy, loss and size of a labelled split."
+    "Accuracy, loss and size of a labelled split, read the way the model records."
+    from sentiment_nb.files import load_split
+    from sentiment_nb.recipe import score_model
+    from sentiment_nb.saving import load_model
     trained = load_model(args.model)
     return {**score_model(trained, load_split(args.data, args.split)), "model": args.model,
             "data": args.data or "default", "split": args.split}
@@ -158,6 +186,10 @@ def _version(package: str) -> str | None:
 
 def info_report(device: str | None = None) -> dict:
     "What `sentiment-nb info` reports: versions, hardware and the choices a run would make here, data and caches."
+    import torch
+    from sentiment_nb.files import full_size, resolve_data_source, sample_path
+    from sentiment_nb.hardware import hardware_report
+    from sentiment_nb.word2vec_cache import cache_dir
     source = resolve_data_source()
     return {"sentiment_nb": sentiment_nb.__version__, "python": platform.python_version(), "torch": torch.__version__,
             **{name: _version(name) for name in ("tokenizers", "datasets", "gensim")},
@@ -194,5 +226,6 @@ def main(argv=None) -> int:
         print(f"sentiment-nb {args.command}: error: {err}", file=sys.stderr)
         return 2
     finally:
-        if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
+        dist = sys.modules.get("torch.distributed")  # only a training run can have started a process group
+        if dist is not None and dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
     return 0

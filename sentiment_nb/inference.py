@@ -47,6 +47,8 @@ def predict_batch(model: SentimentModel, tokenizer, texts, max_length: int | Non
                   batch_size: int = 256, truncation: str = "head") -> list[Prediction]:
     "Label and probability of 'positive' for each of `texts`."
     if isinstance(texts, str): raise TypeError("predict_batch takes a list of texts; use predict_sentiment for one text.")
+    if hasattr(model, "probabilities"):  # a model that reads raw texts itself, such as appendix 07a's hybrid
+        return [Prediction(LABEL_NAMES[int(p > 0.5)], round(float(p), 4)) for p in model.probabilities(map(_check_text, texts))]
     ids = _encode_for_prediction(tokenizer, [_check_text(t) for t in texts], max_length, truncation)
     model.eval()
     probabilities = torch.empty(len(ids))

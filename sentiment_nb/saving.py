@@ -57,28 +57,31 @@ def _build_model(model_section, weights: dict, source: str, weights_file: Path) 
     return model
 
 # %% ../nbs/05c_saving.ipynb #f68ef40a
-FORMAT_NAME, FORMAT_VERSION = "sentiment_nb.model", 2  # 2: records "precision"; bf16 may be "auto"
-READABLE_FORMAT_VERSIONS = (1, 2)  # files from version 1 still load
+FORMAT_NAME, FORMAT_VERSION = "sentiment_nb.model", 3  # 3: records "kind" and "reading"
+READABLE_FORMAT_VERSIONS = (2, 3)  # version 2 files (an LSTM read as trained) still load
 MODEL_FILES = ("model.safetensors", "tokenizer.json", "config.json")
 
 def save_model(path,  # the model directory to write
                trained: TrainedModel,
                metrics: dict | None = None,  # scores to record with it, e.g. test accuracy
-               overwrite: bool = False) -> Path:  # replace an existing directory
+               overwrite: bool = False,  # replace an existing directory
+               sections: dict | None = None,  # more for config.json, e.g. {"kind": "hybrid", "hybrid": {...}} (appendix 07a)
+               write_more=None) -> Path:  # a function(folder) writing more files into the directory (07a)
     "Save `trained` as a directory of safetensors weights, tokenizer.json and config.json, atomically."
     header = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "package_version": sentiment_nb.__version__,
               "torch_version": torch.__version__, "label_names": list(LABEL_NAMES), "model": trained.model.config.to_dict(),
               "train": trained.config.to_dict(), "precision": trained.precision, "history": trained.history,
-              "coverage": trained.coverage, "metrics": metrics or {}}
+              "coverage": trained.coverage, "metrics": metrics or {}, "kind": "lstm", "reading": trained.reading, **(sections or {})}
     with atomic_write(path, overwrite, directory=True) as tmp:
         weights = {k: v.contiguous() for k, v in trained.model.state_dict().items()}
         save_file(weights, str(tmp/"model.safetensors"), metadata={"format": FORMAT_NAME})
         save_tokenizer(trained.tokenizer, tmp/"tokenizer.json")
+        if write_more is not None: write_more(tmp)
         (tmp/"config.json").write_text(json.dumps(header, indent=2))
     return Path(path)
 
 # %% ../nbs/05c_saving.ipynb #9196a040
-def load_model(path) -> TrainedModel:  # a directory written by `save_model`
+def load_model(path) -> TrainedModel:  # a directory written by `save_model` (or 07a's `save_hybrid`: then a `Hybrid`)
     "Load and check a model directory written by `save_model`."
     path = Path(path)
     _require_files(path, MODEL_FILES, "saved model")
@@ -95,9 +98,12 @@ def load_model(path) -> TrainedModel:  # a directory written by `save_model`
         raise ValueError(f"{path/'tokenizer.json'} has {tokenizer.get_vocab_size()} tokens but config.json says "
                          f"vocab_size {vocab_size}.")
     model = _build_model(header["model"], _read_tensors(path/"model.safetensors"), "config.json", path/"model.safetensors")
-    precision = header.get("precision", "bfloat16" if config.bf16 is True else "float32")  # version 1 lacks it
-    return TrainedModel(model.eval(), tokenizer, config, header.get("history", []), header.get("coverage", {}),
-                        precision=precision)
+    trained = TrainedModel(model.eval(), tokenizer, config, header.get("history", []), header.get("coverage", {}),
+                           precision=header.get("precision", "float32"), reading=header.get("reading", "trained"))
+    if header.get("kind", "lstm") == "hybrid":  # an LSTM mixed with an n-gram model (appendix 07a)
+        from sentiment_nb.hybrid import hybrid_from_saved
+        return hybrid_from_saved(path, trained, header)
+    return trained
 
 # %% ../nbs/05c_saving.ipynb #c5dee87d
 CHECKPOINT_FORMAT, CHECKPOINT_VERSION = "sentiment_nb.checkpoint", 2  # 2: bf16 may be "auto"
