@@ -6,13 +6,15 @@
 __all__ = ['logit_to_probability', 'bce_with_logits', 'loss_curve', 'loss_at', 'loss_html', 'plot_loss_curve', 'loss_explorer']
 
 # %% ../nbs/04_loss.ipynb #4e8cd525
+import numpy as np
 import torch
 
 # %% ../nbs/04_loss.ipynb #bd109799
-def logit_to_probability(logit: torch.Tensor,  # the model's outputs, any shape
-                        ) -> torch.Tensor:  # same shape, each between 0 and 1
+def logit_to_probability(logit,  # the model's outputs, any shape: a tensor (or a NumPy array, or a number)
+                        ):  # the same kind and shape, each between 0 and 1
     "The probability of 'positive' for each logit: 1 / (1 + exp(-logit))."
-    return 1 / (1 + torch.exp(-logit))
+    exp = torch.exp if torch.is_tensor(logit) else np.exp  # torch.exp keeps the gradient; np.exp takes the rest
+    return 1 / (1 + exp(-logit))
 
 # %% ../nbs/04_loss.ipynb #cc9b7160
 def bce_with_logits(logits: torch.Tensor,  # the model's outputs: [batch]

@@ -7,6 +7,7 @@ __all__ = ['cache_dir', 'word2vec_key', 'cached_word2vec', 'get_word_vectors']
 
 # %% ../nbs/02a_word2vec_cache.ipynb #33f03d2d
 import hashlib
+import inspect
 import json
 import os
 import warnings
@@ -16,14 +17,14 @@ from gensim.models import KeyedVectors
 
 from .config import AUTO_CBOW_TEXTS, TrainConfig
 from .embeddings import load_google_news_vectors, train_word2vec
-from .files import atomic_write
+from .files import FALSE_WORDS, atomic_write
 from .tokenizer import SentimentTokenizer
 
 # %% ../nbs/02a_word2vec_cache.ipynb #37244adb
 def cache_dir() -> Path | None:
     "Where cached results live: `$SENTIMENT_NB_CACHE`, else `~/.cache/sentiment_nb`; None when the variable is `off`."
     value = os.environ.get("SENTIMENT_NB_CACHE", "").strip()
-    if value.lower() in ("off", "0", "false", "none"): return None
+    if value.lower() in FALSE_WORDS: return None  # off, 0, false or no: no cache
     return Path(value).expanduser() if value else Path.home()/".cache"/"sentiment_nb"
 
 # %% ../nbs/02a_word2vec_cache.ipynb #cf2a6b6a
@@ -31,10 +32,12 @@ def word2vec_key(tokenizer: SentimentTokenizer,  # only its word splitting (norm
                  texts,  # the texts Word2Vec learns from, in order
                  **settings,  # the settings given to `train_word2vec`
                 ) -> str:  # 32 hexadecimal digits
-    "A hash of everything Word2Vec's result depends on: the word splitting, the texts and the settings."
+    "A hash of everything Word2Vec's result depends on: the word splitting, the texts and every setting."
+    call = inspect.signature(train_word2vec).bind(tokenizer, texts, **settings)  # a misspelt setting fails here
+    call.apply_defaults()  # a default left out counts as written out
     spec = json.loads(tokenizer.to_str())
-    parts = {"normalizer": spec.get("normalizer"), "pre_tokenizer": spec.get("pre_tokenizer"), "settings": settings}
-    if tokenizer.negation == "scope": parts["negation"] = "scope"  # the texts get rewritten first
+    parts = {"normalizer": spec.get("normalizer"), "pre_tokenizer": spec.get("pre_tokenizer"), "negation": tokenizer.negation,
+             "settings": {name: value for name, value in call.arguments.items() if name not in ("tokenizer", "texts")}}
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode())
     for text in texts: digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
     return digest.hexdigest()[:32]
@@ -70,10 +73,8 @@ def get_word_vectors(tokenizer: SentimentTokenizer,  # the run's tokenizer: it s
     if config.word2vec_path: return load_google_news_vectors(config.word2vec_path, config.word2vec_limit)
     texts = list(data["train"]["text"])
     if config.word2vec_texts == "train+unsupervised" and "unsupervised" in data: texts += list(data["unsupervised"]["text"])
-    settings = {"vector_size": config.embed_size, "epochs": config.word2vec_epochs,
-                "seed": config.seed if config.word2vec_seed is None else config.word2vec_seed}
     method = config.word2vec_method
     if method == "auto": method = "cbow" if len(texts) >= AUTO_CBOW_TEXTS else "skipgram"  # CBOW only where it saves time
-    if method != "skipgram": settings["method"] = method  # given only when not the default,
-    if config.word2vec_workers != 1: settings["workers"] = config.word2vec_workers  # so that older cached vectors are found
-    return cached_word2vec(tokenizer, texts, log=log, **settings)
+    seed = config.seed if config.word2vec_seed is None else config.word2vec_seed
+    return cached_word2vec(tokenizer, texts, log=log, vector_size=config.embed_size, epochs=config.word2vec_epochs,
+                           seed=seed, workers=config.word2vec_workers, method=method)

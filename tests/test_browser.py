@@ -27,10 +27,12 @@ from pathlib import Path
 
 import pytest
 
+from sentiment_nb.files import env_flag
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("SENTIMENT_NB_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = Path(os.environ.get("SENTIMENT_NB_SCREENSHOTS", ROOT/"tests"/"screenshots"))
-REQUIRED = os.environ.get("SENTIMENT_NB_REQUIRE_BROWSER") == "1"
+REQUIRED = env_flag("SENTIMENT_NB_REQUIRE_BROWSER")
 RUN_TIMEOUT = int(os.environ.get("SENTIMENT_NB_BROWSER_TIMEOUT", "600"))  # seconds for one notebook's cells
 RUN_ALL_BUDGET = 300  # seconds: "Run All" must finish in a few minutes on a 2-core machine
 LAPTOP_ENV = {"SENTIMENT_NB_BF16": "0", "ONEDNN_MAX_CPU_ISA": "AVX2"}  # no bfloat16, a laptop's instruction set

@@ -13,7 +13,7 @@ from sentiment_nb import hardware
 from sentiment_nb.hardware import (BF16_ENV_VAR, MAX_AUTO_THREADS, THREADS_ENV_VAR, PrecisionError, bf16_support,
                                    choose_device, choose_threads, hardware_report, probe_bf16, resolve_bf16)
 from sentiment_nb.config import PRESETS, TrainConfig, get_preset
-from sentiment_nb.files import make_imdb_sample
+from sentiment_nb.files import env_flag, make_imdb_sample
 from sentiment_nb.lstm import SentimentModel
 from sentiment_nb.recipe import score_model, train_recipe
 from sentiment_nb.saving import load_model, save_checkpoint, save_model
@@ -110,7 +110,7 @@ def test_explicit_bf16_stops_before_any_work(small_data, no_bf16, monkeypatch):
         train_recipe(small_data, get_preset("tiny", bf16=True), progress=False, log=None)
 
 
-@pytest.mark.skipif(probe_bf16("cpu") is not None or os.environ.get(BF16_ENV_VAR) == "0",
+@pytest.mark.skipif(probe_bf16("cpu") is not None or not env_flag(BF16_ENV_VAR, default=True),
                     reason="this CPU cannot compute the LSTM in bfloat16")
 def test_real_bf16_where_the_cpu_has_it(small_data):
     config = get_preset("tiny", epochs=1, vocab_size=1_000, word2vec_epochs=1, bf16=True)

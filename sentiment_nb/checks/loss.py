@@ -34,9 +34,9 @@ def check_bce_by_hand(answer,  # the student's loss: one number
                       label: int,  # the exercise's label, 0 or 1
                      ) -> bool:
     "Exercise 04-2: the binary cross entropy of one logit against its label, computed by hand."
-    from sentiment_nb.loss import bce_with_logits
+    from sentiment_nb.loss import bce_with_logits, logit_to_probability
     value = as_float(answered(answer, "ex2_loss"), "ex2_loss")
-    p = 1 / (1 + math.exp(-logit))  # σ(logit)
+    p = logit_to_probability(float(logit))  # σ(logit)
     right = float(bce_with_logits(torch.tensor([float(logit)]), torch.tensor([label])))
     other = -math.log(p if label == 0 else 1 - p)  # the loss the other label would give
     expect(value >= 0, "A loss is never negative: it is -log of a probability, and a probability is at most 1.")
@@ -71,10 +71,11 @@ def check_biggest_push(answer,  # the student's pick: one of `logits`
                        label: int,  # the review's true label, 0 or 1
                       ) -> bool:
     "Exercise 04-4: the logit whose gradient is largest (sign aside) for a review with `label`."
+    from sentiment_nb.loss import logit_to_probability
     z = as_float(answered(answer, "ex4_logit"), "ex4_logit")
     values = [float(v) for v in as_list(logits)]
     expect(any(close(z, v, 1e-6) for v in values), f"Pick one of the logits {values}.")
-    gradient = {v: 1 / (1 + math.exp(-v)) - label for v in values}  # σ(z) − y
+    gradient = {v: logit_to_probability(v) - label for v in values}  # σ(z) − y
     best, mine = max(values, key=lambda v: abs(gradient[v])), min(values, key=lambda v: abs(v - z))
     expect(mine != 0 or best == 0, "At logit 0 the model is least sure, but being unsure is not being most wrong. "
                                    "The gradient is σ(z) − y: compute it at every logit.")
