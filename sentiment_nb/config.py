@@ -89,7 +89,7 @@ PRESETS = {
                         word2vec_epochs=2, epochs=3, batch_size=16, lr=3e-3),
 }
 
-HYBRID_PRESETS = {"hybrid": ("fast", {"n_features": 2**22})}  # an LSTM preset, and the settings of the n-gram model
+HYBRID_PRESETS = {"hybrid": ("fast", {"n_features": 2**20})}  # an LSTM preset, and the settings of the n-gram model
 # mixed with it (`train_ngram_model`, appendix 07a; hashed n-grams, measured by bench/ngram_hashing.py)
 
 def get_preset(name: str,  # one of PRESETS

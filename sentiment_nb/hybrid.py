@@ -15,6 +15,7 @@ import numpy as np
 import torch
 from scipy import sparse
 
+from .loss import logit_to_probability
 from .negation_rules import check_negation
 from .tokenizer import encode_texts, new_tokenizer, pad_batch, pad_id, split_words
 from .training import TrainedModel
@@ -58,7 +59,7 @@ def ngram_vectorizer(settings: NGramSettings, vocabulary=None):  # vocabulary: t
 
 class TextModel:
     "A model that reads raw texts: subclasses give `logits(texts)`; the probabilities follow from them."
-    def probabilities(self, texts) -> np.ndarray: return 1 / (1 + np.exp(-self.logits(texts)))  # the sigmoid (notebook 04)
+    def probabilities(self, texts) -> np.ndarray: return logit_to_probability(self.logits(texts))  # the sigmoid (04)
 
     def score(self, dataset) -> dict:  # a labelled split with "text" and "label" columns
         "Loss (BCEWithLogitsLoss's, notebook 04), accuracy and number of reviews, as `score_model` (05h) gives for an LSTM."

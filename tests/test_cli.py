@@ -52,3 +52,54 @@ def test_errors_are_one_line_not_tracebacks(model_dir, tmp_path):
                  ["evaluate", "--model", str(model_dir), "--data", str(tmp_path/"missing.csv")]):
         result = run("sentiment-nb", *args, check=False)
         assert result.returncode == 2 and result.stderr.startswith("sentiment-nb") and "Traceback" not in result.stderr
+
+
+HYBRID = ["sentiment-nb", "train", "--data", "sample", "--preset", "hybrid", "--epochs", "1", "--vocab-size", "2000",
+          "--embed-size", "32", "--num-hiddens", "16", "--max-length", "128", "--word2vec-epochs", "1", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def hybrid_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli")/"hybrid"
+    summary = json.loads(run(*HYBRID, "--out", str(out)).stdout.strip().splitlines()[-1])
+    assert summary["preset"] == "hybrid" and 0 <= summary["weight"] <= 1 and summary["reading"] in ("trained", "whole")
+    return out, summary
+
+
+@pytest.mark.slow
+def test_hybrid_is_one_directory_of_safetensors_and_json(hybrid_dir):
+    out, summary = hybrid_dir
+    assert sorted(p.name for p in out.iterdir()) == ["config.json", "model.safetensors", "ngram.safetensors", "tokenizer.json"]
+    config = json.loads((out/"config.json").read_text())
+    assert config["kind"] == "hybrid" and config["format_version"] == 3 and config["hybrid"]["weight"] == summary["weight"]
+    assert config["hybrid"]["ngram"]["n_features"] == 2**20 and config["metrics"]["validation"]["seed"] == 42
+    assert config["reading"] == {"whole": None}.get(summary["reading"], summary["reading"])
+
+
+@pytest.mark.slow
+def test_evaluate_reproduces_the_hybrids_test_score(hybrid_dir):
+    out, summary = hybrid_dir
+    result = json.loads(run("sentiment-nb", "evaluate", "--model", str(out), "--data", "sample").stdout)
+    assert result["n"] == summary["test_n"] and result["accuracy"] == summary["test_accuracy"]
+    assert result["loss"] == pytest.approx(summary["test_loss"], rel=1e-6)
+
+
+@pytest.mark.slow
+def test_predict_and_predict_sentiment_agree_on_a_hybrid(hybrid_dir):
+    from sentiment_nb.inference import predict_sentiment
+    from sentiment_nb.saving import load_model
+    out, _ = hybrid_dir
+    text = "I don't think this is a good movie."
+    label, probability, _ = run("sentiment-nb", "predict", "--model", str(out), text).stdout.split(maxsplit=2)
+    hybrid = load_model(out)
+    assert type(hybrid).__name__ == "Hybrid"
+    assert predict_sentiment(hybrid.model, hybrid.tokenizer, text) == (label, float(probability))
+    assert float(probability) == pytest.approx(float(hybrid.probabilities([text])[0]), abs=1e-4)
+
+
+def test_predict_loads_no_training_code(model_dir):
+    "The command line pays only for what predicting needs: no gensim, datasets, tqdm, scikit-learn or scipy."
+    code = ("import sys; from sentiment_nb.cli import main; main(['predict', '--model', sys.argv[1], 'A fine film.']); "
+            "print(sorted(set(sys.modules) & {'gensim', 'datasets', 'tqdm', 'sklearn', 'scipy', 'pandas', 'matplotlib'}))")
+    result = run("python", "-c", code, str(model_dir))
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout

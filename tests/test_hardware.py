@@ -117,14 +117,6 @@ def test_real_bf16_where_the_cpu_has_it(small_data):
     assert train_recipe(small_data, config, progress=False, log=None).precision == "bfloat16"
 
 
-def test_old_model_files_without_a_precision_still_load(tiny_trained, tmp_path):
-    save_model(tmp_path/"m", tiny_trained)
-    config = json.loads((tmp_path/"m"/"config.json").read_text())
-    del config["precision"]; config["train"]["bf16"] = True; config["format_version"] = 1  # as sentiment_nb 0.1.0 wrote them
-    (tmp_path/"m"/"config.json").write_text(json.dumps(config))
-    assert load_model(tmp_path/"m").precision == "bfloat16"
-
-
 def _cli(*args, env=None):
     return subprocess.run(["sentiment-nb", *args], capture_output=True, text=True, timeout=600,
                           env={**os.environ, **(env or {})})

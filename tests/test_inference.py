@@ -38,7 +38,7 @@ def test_save_load_round_trip(tmp_path, tiny_trained, small_data):
     path = save_model(tmp_path/"model", tiny_trained, metrics={"test_accuracy": 0.5})
     assert sorted(p.name for p in path.iterdir()) == ["config.json", "model.safetensors", "tokenizer.json"]
     config = json.loads((path/"config.json").read_text())
-    assert config["format_version"] == 2 and config["precision"] in ("float32", "bfloat16") and config["label_names"] == ["Negative", "Positive"]
+    assert config["format_version"] == 3 and config["kind"] == "lstm" and config["precision"] in ("float32", "bfloat16") and config["label_names"] == ["Negative", "Positive"]
     assert config["model"]["vocab_size"] == tiny_trained.tokenizer.get_vocab_size()
     assert config["metrics"] == {"test_accuracy": 0.5} and "package_version" in config
     loaded = load_model(path)
