@@ -88,6 +88,7 @@ def test_the_hybrid_picks_its_weight_on_validation_and_checks_negation(sample_da
         fit_hybrid(sample_data, tiny_trained, train_ngram_model(sample_data, "scope", cs=(1.0,)))
 
 
+@pytest.mark.slow
 def test_compare_runs_the_tiny_accuracy_plan(tmp_path):
     "bench/compare.py's accuracy machinery on the sample: n-grams, LSTMs, hybrids and an ensemble, float32, with their parts."
     env = {**os.environ, "SENTIMENT_NB_CACHE": str(tmp_path/"cache")}

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # minutes: JupyterLab in a browser runs every notebook
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("SENTIMENT_NB_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = Path(os.environ.get("SENTIMENT_NB_SCREENSHOTS", ROOT/"tests"/"screenshots"))

@@ -143,6 +143,7 @@ def run_all(copy: Path):
     return nb
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lesson", STUDENT_RUN_LESSONS, ids=lambda p: p.stem)
 def test_run_all_on_a_students_copy_stops_at_the_first_exercise(tmp_path, lesson):
     "Every cell above the first check runs cleanly; the check stops the run with its one-line hint, no traceback."

@@ -15,6 +15,7 @@ from sentiment_nb.saving import CheckpointCallback, load_checkpoint
 from sentiment_nb.training import encode_split, train_model
 
 
+@pytest.mark.slow
 def test_kill_9_mid_epoch_then_resume_matches_an_uninterrupted_run(tmp_path):
     data = make_imdb_sample("sample", tmp_path/"data", sizes={"train": 1600, "test": 100})
     train = ["sentiment-nb", "train", "--data", str(data), "--preset", "tiny", "--epochs", "3", "--vocab-size", "2000",

@@ -143,6 +143,7 @@ def _easy_reviews(out_dir, sizes={"train": 2000, "test": 400}, seed=0):
     return out_dir
 
 
+@pytest.mark.slow
 def test_torchrun_two_cpu_processes_learn(tmp_path):
     """Data-parallel training with torchrun and gloo: 2 processes, one model saved, and it learned.
 

@@ -279,6 +279,7 @@ def fast_sized(sample_data):
     return SentimentModel(ModelConfig(30_000, 300, 128, pad_id(tokenizer), **extra)).eval(), tokenizer
 
 
+@pytest.mark.slow
 def test_widget_updates_take_less_than_200_ms(fast_sized, small_data, sample_data, capsys):
     model, tokenizer = fast_sized
     text = "I don't think this is a good movie, although the actors really tried their best."
