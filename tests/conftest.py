@@ -48,16 +48,18 @@ GUARDED = ["sentiment_nb/**/*", "nbs/**/*", "bench/*.json"]  # what the reposito
 UNGUARDED = {"__pycache__", ".ipynb_checkpoints"}  # Python's and Jupyter's own caches
 
 
-def guarded_files(root: Path = ROOT) -> dict[str, str]:
-    "SHA-256 of every file the repository ships, by path relative to `root`."
+def guarded_files(root: Path = ROOT) -> dict[str, tuple[str, int]]:
+    "SHA-256 and modification time of every file the repository ships, by path relative to `root`."
     paths = {p for pattern in GUARDED for p in root.glob(pattern) if p.is_file()}
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(paths)
+    return {str(p.relative_to(root)): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in sorted(paths)
             if UNGUARDED.isdisjoint(p.relative_to(root).parts) and p.suffix != ".pyc"}
 
 
-def changed_files(before: dict[str, str], after: dict[str, str]) -> list[str]:
-    "What differs between two `guarded_files` snapshots: '<path> (changed|added|removed)'."
-    return ([f"{p} (changed)" for p in before.keys() & after.keys() if before[p] != after[p]]
+def changed_files(before: dict, after: dict) -> list[str]:
+    "What differs between two `guarded_files` snapshots: '<path> (changed|rewritten|added|removed)'."
+    both = before.keys() & after.keys()
+    return ([f"{p} (changed)" for p in both if before[p][0] != after[p][0]]
+            + [f"{p} (rewritten with the same bytes)" for p in both if before[p][0] == after[p][0] and before[p][1] != after[p][1]]
             + [f"{p} (added)" for p in after.keys() - before.keys()] + [f"{p} (removed)" for p in before.keys() - after.keys()])
 
 

@@ -5,6 +5,8 @@ import subprocess
 import pandas as pd
 import pytest
 
+pytestmark = pytest.mark.slow  # every test needs a model trained by a `sentiment-nb train` process: minutes on a busy machine
+
 TRAIN = ["sentiment-nb", "train", "--data", "sample", "--preset", "tiny", "--epochs", "1", "--vocab-size", "3000", "--quiet"]
 
 

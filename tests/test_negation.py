@@ -156,8 +156,11 @@ def test_compare_command_runs_the_tiny_plan_and_resumes(tmp_path):
 
 @pytest.mark.slow
 def test_the_wheel_ships_the_challenge_set_and_the_sample(tmp_path):
-    import zipfile
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
+    import shutil, zipfile
+    source = tmp_path/"source"  # a copy: building leaves build/ and *.egg-info beside setup.py
+    shutil.copytree(ROOT/"sentiment_nb", source/"sentiment_nb", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("setup.py", "settings.ini", "README.md"): shutil.copy(ROOT/name, source/name)
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(source)],
                            capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stderr[-2000:]
     names = zipfile.ZipFile(next(tmp_path.glob("*.whl"))).namelist()
