@@ -31,6 +31,7 @@ def test_head_tail_keeps_the_verdict_at_the_end():
     with pytest.raises(ValueError, match="truncation must be one of"): get_preset("fast", truncation="tail")
 
 
+@pytest.mark.slow
 def test_a_head_tail_model_is_trained_and_scored_on_the_ends(small_data, tiny_config, tmp_path):
     config = replace(tiny_config, truncation="head_tail", max_length=40, pooling="max_mean")  # every state counts: the readings differ
     trained = fit_sentiment_model(small_data, config, progress=False, log=None)
@@ -55,6 +56,7 @@ def test_predict_warns_which_tokens_it_kept(tiny_trained):
     assert any("first quarter and the last three quarters" in str(w.message) for w in caught)
 
 
+@pytest.mark.slow
 def test_a_frozen_embedding_does_not_move_and_a_slow_one_moves_less(small_data, tiny_config):
     runs = {lr: fit_sentiment_model(small_data, replace(tiny_config, embed_lr=lr), progress=False, log=None) for lr in (0.0, 0.1, 1.0)}
     from sentiment_nb.embeddings import build_embedding_matrix

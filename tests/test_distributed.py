@@ -21,8 +21,8 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from sentiment_nb.config import get_preset
-from sentiment_nb.distributed import DistributedCallback, init_distributed
-from sentiment_nb.lstm import SentimentModel
+from sentiment_nb.distributed import DistributedCallback, distributed_rank, init_distributed
+from sentiment_nb.lstm import ModelConfig, SentimentModel
 from sentiment_nb.tokenizer import encode_texts, load_tokenizer, pad_batch, pad_id, save_tokenizer, train_tokenizer
 from sentiment_nb.training import (Callback, EncodedSplit, batch_groups, lr_factor, make_optimizer, num_batches,
                                    planned_epochs, train_model)
@@ -90,6 +90,15 @@ def train_one_process_on_both_batches(model, train, tokenizer, world: int = WORL
             halves = zip(logits.detach().split(CONFIG.batch_size), labels.split(CONFIG.batch_size))
             losses.append([torch.nn.functional.binary_cross_entropy_with_logits(l, y).item() for l, y in halves])
     return losses
+
+
+def test_without_torchrun_one_process_trains_its_model_unwrapped(monkeypatch):
+    monkeypatch.delenv("WORLD_SIZE", raising=False)
+    assert init_distributed("cpu") == distributed_rank() == (0, 1)
+    model = SentimentModel(ModelConfig(50, 8, 6))
+    learn = type("Learn", (), {"model": model, "forward": model})()  # what DistributedCallback reads and writes of a Learner
+    DistributedCallback().before_fit(learn)
+    assert (learn.rank, learn.world) == (0, 1) and learn.forward is model  # no DistributedDataParallel wrapper
 
 
 @pytest.mark.slow

@@ -58,6 +58,7 @@ def test_bucketing_reduces_padding_and_keeps_every_review():
     assert plain > 0.4 and bucketed < 0.05
 
 
+@pytest.mark.slow
 def test_training_learns_and_reports_every_epoch(small_data, tiny_config):
     trained = fit_sentiment_model(small_data, tiny_config.__class__(**{**tiny_config.to_dict(), "epochs": 3}), progress=False, log=None)
     assert [row["epoch"] for row in trained.history] == [1, 2, 3]

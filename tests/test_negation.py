@@ -77,6 +77,7 @@ def test_attention_ignores_padding_and_sums_to_one(bidirectional):
     assert model.config.summary_size == 6 * (2 if bidirectional else 1)
 
 
+@pytest.mark.slow
 def test_attention_preset_trains_saves_and_shows_its_weights(tmp_path):
     data = load_imdb()
     data = {k: data[k].select(range(400)) for k in ("train", "valid")}

@@ -244,6 +244,7 @@ def test_watch_training_records_and_changes_nothing(small_data, tiny_config, tin
     with pytest.raises(ValueError, match="every"): watch_training(small_data, tiny_config, every=0)
 
 
+@pytest.mark.slow
 def test_training_dashboard_replays_snapshots(small_data, tiny_config):
     dashboard, start = training_dashboard(small_data, tiny_config, every=10)
     bar, _, snapshot, table = dashboard.children
