@@ -79,15 +79,15 @@ def test_word2vec_settings_reach_gensim_and_the_cache_key(small_data, tiny_confi
     with pytest.raises(ValueError, match="word2vec_method must be one of"): get_preset("fast", word2vec_method="glove")
 
 
-def test_the_hybrid_picks_its_weight_on_validation_and_checks_negation(sample_data, tiny_trained):
-    ngram = train_ngram_model(sample_data, cs=(1.0,))
-    hybrid = fit_hybrid(sample_data, tiny_trained, ngram)
+def test_the_hybrid_picks_its_weight_on_validation_and_checks_negation(small_data, tiny_trained):
+    ngram = train_ngram_model(small_data, cs=(1.0,))
+    hybrid = fit_hybrid(small_data, tiny_trained, ngram)
     assert 0 <= hybrid.weight <= 1 and hybrid.valid_accuracy[hybrid.weight] == max(hybrid.valid_accuracy.values())
-    weight, by_weight = choose_weight(lstm_logits(tiny_trained, sample_data["valid"]["text"]),
-                                      ngram.logits(sample_data["valid"]["text"]), sample_data["valid"]["label"])
+    weight, by_weight = choose_weight(lstm_logits(tiny_trained, small_data["valid"]["text"]),
+                                      ngram.logits(small_data["valid"]["text"]), small_data["valid"]["label"])
     assert weight == hybrid.weight and by_weight == hybrid.valid_accuracy
     with pytest.raises(ValueError, match="negation="):
-        fit_hybrid(sample_data, tiny_trained, train_ngram_model(sample_data, "scope", cs=(1.0,)))
+        fit_hybrid(small_data, tiny_trained, train_ngram_model(small_data, "scope", cs=(1.0,)))
 
 
 @pytest.mark.slow

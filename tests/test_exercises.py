@@ -102,6 +102,7 @@ def test_every_check_is_used_by_a_lesson():
     assert defined == used, f"unused: {defined - used}, missing: {used - defined}"
 
 
+@pytest.mark.slow
 def test_nbgrader_makes_the_students_copies(tmp_path):
     out = students.main(["--out", str(tmp_path/"student")])
     for lesson in LESSONS:

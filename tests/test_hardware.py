@@ -94,7 +94,8 @@ def test_forced_off_trains_fast_on_the_sample(small_data, monkeypatch, tmp_path)
     "The path most students take: the default preset, float32, a few batches; the saved model records float32."
     monkeypatch.setenv(BF16_ENV_VAR, "0")
     lines = []
-    config = get_preset("fast", epochs=1, min_steps=0, vocab_size=2_000, word2vec_epochs=1, embed_size=50, max_length=128)
+    config = get_preset("fast", epochs=1, min_steps=0, vocab_size=2_000, word2vec_epochs=1, embed_size=50, num_hiddens=16,
+                        max_length=128)
     trained = train_recipe(small_data, config, progress=False, log=lines.append)
     assert trained.precision == "float32" and len(trained.history) == 1
     assert sum(line.startswith("precision: float32") for line in lines) == 1, lines
@@ -149,6 +150,7 @@ def test_cli_explicit_bf16_on_a_laptop_cpu_is_one_line(tmp_path):
     assert not (tmp_path/"m").exists()
 
 
+@pytest.mark.slow
 def test_info_reports_what_a_teacher_needs():
     report = json.loads(_cli("info", "--json", env={BF16_ENV_VAR: "0"}).stdout)
     for key in ("sentiment_nb", "torch", "device", "cpu", "cpu_features", "precision_auto", "threads", "data_source",

@@ -105,6 +105,7 @@ def test_a_model_whose_tokenizer_disagrees_with_its_config_is_refused(tmp_path):
     with pytest.raises(ValueError, match="different models"): load_model(path)
 
 
+@pytest.mark.slow
 def test_cli_trains_the_attention_preset_with_scope_marking(tmp_path, capsys):
     out = tmp_path/"model"
     cli_main(["train", "--preset", "attention", "--negation", "scope", "--epochs", "1", "--num-hiddens", "8",
