@@ -4,8 +4,9 @@ Every sentence comes from the lists and templates below, written by hand for thi
 template is filled with every word of its lists, so the set is balanced by construction: as many
 positive as negative sentences in every category. It is a diagnostic for trained models, never
 training data. Run `python scripts/make_challenge_set.py` to rebuild it (the result is the same
-every time; a test checks that the shipped file matches).
+every time; a test builds it under `--out` and checks that the shipped file matches).
 """
+import argparse
 import csv
 from pathlib import Path
 
@@ -57,13 +58,16 @@ def rows():
             yield template.format(part=PARTS[(j + k) % len(PARTS)], a=a[(j // 2 + 3 * k) % 10], b=b[(j // 2 + 5 * k + 1) % 10]), label, "contrast"
     for text, label in HEDGES: yield text, label, "hedge"
 
-def main():
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT, help=f"the CSV file to write (default: {OUT})")
+    out = parser.parse_args(argv).out
     data = list(rows())
     assert len({t for t, _, _ in data}) == len(data), "every sentence once"
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    with open(OUT, "w", newline="") as f:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["text", "label", "category"]); w.writerows(data)
-    print(f"{len(data)} sentences, {sum(l for _, l, _ in data)} positive -> {OUT}")
+    print(f"{len(data)} sentences, {sum(l for _, l, _ in data)} positive -> {out}")
 
 if __name__ == "__main__": main()

@@ -31,6 +31,7 @@ def test_head_tail_keeps_the_verdict_at_the_end():
     with pytest.raises(ValueError, match="truncation must be one of"): get_preset("fast", truncation="tail")
 
 
+@pytest.mark.slow
 def test_a_head_tail_model_is_trained_and_scored_on_the_ends(small_data, tiny_config, tmp_path):
     config = replace(tiny_config, truncation="head_tail", max_length=40, pooling="max_mean")  # every state counts: the readings differ
     trained = fit_sentiment_model(small_data, config, progress=False, log=None)
@@ -55,6 +56,7 @@ def test_predict_warns_which_tokens_it_kept(tiny_trained):
     assert any("first quarter and the last three quarters" in str(w.message) for w in caught)
 
 
+@pytest.mark.slow
 def test_a_frozen_embedding_does_not_move_and_a_slow_one_moves_less(small_data, tiny_config):
     runs = {lr: fit_sentiment_model(small_data, replace(tiny_config, embed_lr=lr), progress=False, log=None) for lr in (0.0, 0.1, 1.0)}
     from sentiment_nb.embeddings import build_embedding_matrix
@@ -77,17 +79,18 @@ def test_word2vec_settings_reach_gensim_and_the_cache_key(small_data, tiny_confi
     with pytest.raises(ValueError, match="word2vec_method must be one of"): get_preset("fast", word2vec_method="glove")
 
 
-def test_the_hybrid_picks_its_weight_on_validation_and_checks_negation(sample_data, tiny_trained):
-    ngram = train_ngram_model(sample_data, cs=(1.0,))
-    hybrid = fit_hybrid(sample_data, tiny_trained, ngram)
+def test_the_hybrid_picks_its_weight_on_validation_and_checks_negation(small_data, tiny_trained):
+    ngram = train_ngram_model(small_data, cs=(1.0,))
+    hybrid = fit_hybrid(small_data, tiny_trained, ngram)
     assert 0 <= hybrid.weight <= 1 and hybrid.valid_accuracy[hybrid.weight] == max(hybrid.valid_accuracy.values())
-    weight, by_weight = choose_weight(lstm_logits(tiny_trained, sample_data["valid"]["text"]),
-                                      ngram.logits(sample_data["valid"]["text"]), sample_data["valid"]["label"])
+    weight, by_weight = choose_weight(lstm_logits(tiny_trained, small_data["valid"]["text"]),
+                                      ngram.logits(small_data["valid"]["text"]), small_data["valid"]["label"])
     assert weight == hybrid.weight and by_weight == hybrid.valid_accuracy
     with pytest.raises(ValueError, match="negation="):
-        fit_hybrid(sample_data, tiny_trained, train_ngram_model(sample_data, "scope", cs=(1.0,)))
+        fit_hybrid(small_data, tiny_trained, train_ngram_model(small_data, "scope", cs=(1.0,)))
 
 
+@pytest.mark.slow
 def test_compare_runs_the_tiny_accuracy_plan(tmp_path):
     "bench/compare.py's accuracy machinery on the sample: n-grams, LSTMs, hybrids and an ensemble, float32, with their parts."
     env = {**os.environ, "SENTIMENT_NB_CACHE": str(tmp_path/"cache")}

@@ -350,6 +350,7 @@ def test_every_numbered_notebook_is_tested():
     assert numbered == set(NOTEBOOKS), numbered ^ set(NOTEBOOKS)
 
 
+@pytest.mark.slow  # JupyterLab in headless Chromium: minutes
 @pytest.mark.parametrize("name", list(NOTEBOOKS))
 def test_widget_in_the_browser(lab, browser, name):
     url, token = lab
@@ -379,6 +380,7 @@ def test_widget_in_the_browser(lab, browser, name):
 SLIDES_LESSON = "04_loss"  # presented as slides, and where a student answers an exercise
 
 
+@pytest.mark.slow  # JupyterLab in headless Chromium: minutes
 def test_a_lesson_as_slides(lab, browser):
     "A teacher presents a lesson with jupyterlab-rise: the title slide, then the next slide with the arrow key."
     url, token = lab
@@ -408,6 +410,7 @@ def _first_exercise(notebook: Path) -> tuple[str, str]:
     return "".join(code[i]["source"]).splitlines()[0], "".join(code[i + 1]["source"])
 
 
+@pytest.mark.slow  # JupyterLab in headless Chromium: minutes
 def test_an_exercise_check_in_the_browser(lab, browser):
     "After Run All every check shows ✓; a student who has not answered yet runs the check and gets a one-line hint."
     url, token = lab
@@ -449,6 +452,7 @@ def _upload(url: str, token: str, notebook: Path, folder: str) -> str:
     return f"{folder}/{notebook.name}"
 
 
+@pytest.mark.slow  # JupyterLab in headless Chromium: minutes
 def test_a_students_copy_stops_at_the_first_exercise(lab, browser, tmp_path):
     """The student's copy of a lesson, made by scripts/make_student_notebooks.py, in student/ beside the lessons (bench/
     is above both): Run All runs every cell up to the first exercise's check, which stops it with its one-line hint."""

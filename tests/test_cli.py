@@ -5,6 +5,8 @@ import subprocess
 import pandas as pd
 import pytest
 
+pytestmark = pytest.mark.slow  # every test needs a model trained by a `sentiment-nb train` process: minutes on a busy machine
+
 TRAIN = ["sentiment-nb", "train", "--data", "sample", "--preset", "tiny", "--epochs", "1", "--vocab-size", "3000", "--quiet"]
 
 
@@ -66,7 +68,6 @@ def hybrid_dir(tmp_path_factory):
     return out, summary
 
 
-@pytest.mark.slow
 def test_hybrid_is_one_directory_of_safetensors_and_json(hybrid_dir):
     out, summary = hybrid_dir
     assert sorted(p.name for p in out.iterdir()) == ["config.json", "model.safetensors", "ngram.safetensors", "tokenizer.json"]
@@ -76,7 +77,6 @@ def test_hybrid_is_one_directory_of_safetensors_and_json(hybrid_dir):
     assert config["reading"] == {"whole": None}.get(summary["reading"], summary["reading"])
 
 
-@pytest.mark.slow
 def test_evaluate_reproduces_the_hybrids_test_score(hybrid_dir):
     out, summary = hybrid_dir
     result = json.loads(run("sentiment-nb", "evaluate", "--model", str(out), "--data", "sample").stdout)
@@ -84,7 +84,6 @@ def test_evaluate_reproduces_the_hybrids_test_score(hybrid_dir):
     assert result["loss"] == pytest.approx(summary["test_loss"], rel=1e-6)
 
 
-@pytest.mark.slow
 def test_predict_and_predict_sentiment_agree_on_a_hybrid(hybrid_dir):
     from sentiment_nb.inference import predict_sentiment
     from sentiment_nb.saving import load_model
@@ -96,10 +95,3 @@ def test_predict_and_predict_sentiment_agree_on_a_hybrid(hybrid_dir):
     assert predict_sentiment(hybrid.model, hybrid.tokenizer, text) == (label, float(probability))
     assert float(probability) == pytest.approx(float(hybrid.probabilities([text])[0]), abs=1e-4)
 
-
-def test_predict_loads_no_training_code(model_dir):
-    "The command line pays only for what predicting needs: no gensim, datasets, tqdm, scikit-learn or scipy."
-    code = ("import sys; from sentiment_nb.cli import main; main(['predict', '--model', sys.argv[1], 'A fine film.']); "
-            "print(sorted(set(sys.modules) & {'gensim', 'datasets', 'tqdm', 'sklearn', 'scipy', 'pandas', 'matplotlib'}))")
-    result = run("python", "-c", code, str(model_dir))
-    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout

@@ -4,6 +4,8 @@ training checkpoint (tests/data/compat, made with a scope-negation tiny model)."
 import json
 from pathlib import Path
 
+import pytest
+
 from sentiment_nb.inference import predict_batch
 from sentiment_nb.saving import ResumeCallback, load_checkpoint, load_model
 from sentiment_nb.tokenizer import pad_id
@@ -20,6 +22,7 @@ def test_a_model_saved_by_0_2_0_loads_and_predicts_the_same():
     assert got == EXPECTED["model_probabilities"]
 
 
+@pytest.mark.slow
 def test_a_checkpoint_saved_by_0_2_0_loads_and_resumes(small_data):
     saved = load_checkpoint(COMPAT/"checkpoint-0.2.0")
     assert (saved.state.epoch, saved.state.step) == tuple(EXPECTED["checkpoint_state"].values())

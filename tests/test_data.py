@@ -48,6 +48,7 @@ def test_offline_hub_error_names_the_options():
     assert "--data sample" in result.stderr and "SENTIMENT_NB_DATA" in result.stderr
 
 
+@pytest.mark.slow
 @needs_full_data
 def test_local_copy_has_the_hub_splits():
     raw = load_raw_imdb(SHARED_IMDB)
@@ -56,6 +57,7 @@ def test_local_copy_has_the_hub_splits():
     assert (len(data["train"]), len(data["valid"])) == (22_500, 2_500)
 
 
+@pytest.mark.slow
 @needs_full_data
 def test_packaged_sample_is_the_seeded_draw_from_imdb(tmp_path):
     rebuilt = load_raw_imdb(make_imdb_sample(SHARED_IMDB, tmp_path/"sample"))

@@ -102,6 +102,7 @@ def test_every_check_is_used_by_a_lesson():
     assert defined == used, f"unused: {defined - used}, missing: {used - defined}"
 
 
+@pytest.mark.slow
 def test_nbgrader_makes_the_students_copies(tmp_path):
     out = students.main(["--out", str(tmp_path/"student")])
     for lesson in LESSONS:
@@ -143,6 +144,7 @@ def run_all(copy: Path):
     return nb
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lesson", STUDENT_RUN_LESSONS, ids=lambda p: p.stem)
 def test_run_all_on_a_students_copy_stops_at_the_first_exercise(tmp_path, lesson):
     "Every cell above the first check runs cleanly; the check stops the run with its one-line hint, no traceback."

@@ -94,7 +94,8 @@ def test_forced_off_trains_fast_on_the_sample(small_data, monkeypatch, tmp_path)
     "The path most students take: the default preset, float32, a few batches; the saved model records float32."
     monkeypatch.setenv(BF16_ENV_VAR, "0")
     lines = []
-    config = get_preset("fast", epochs=1, vocab_size=2_000, word2vec_epochs=1, embed_size=50, max_length=128)
+    config = get_preset("fast", epochs=1, min_steps=0, vocab_size=2_000, word2vec_epochs=1, embed_size=50, num_hiddens=16,
+                        max_length=128)
     trained = train_recipe(small_data, config, progress=False, log=lines.append)
     assert trained.precision == "float32" and len(trained.history) == 1
     assert sum(line.startswith("precision: float32") for line in lines) == 1, lines
@@ -122,6 +123,7 @@ def _cli(*args, env=None):
                           env={**os.environ, **(env or {})})
 
 
+@pytest.mark.slow
 def test_cli_on_a_laptop_cpu_falls_back_for_real(tmp_path):
     "Not mocked: oneDNN limited to AVX2 really fails the probe; the default (auto) trains in float32."
     env = {**LAPTOP, BF16_ENV_VAR: ""}
@@ -140,6 +142,7 @@ def test_cli_explicit_bf16_on_a_laptop_cpu_is_one_line(tmp_path):
     assert not (tmp_path/"m").exists()
 
 
+@pytest.mark.slow
 def test_info_reports_what_a_teacher_needs():
     report = json.loads(_cli("info", "--json", env={BF16_ENV_VAR: "0"}).stdout)
     for key in ("sentiment_nb", "torch", "device", "cpu", "cpu_features", "precision_auto", "threads", "data_source",
@@ -170,6 +173,7 @@ def test_a_bf16_model_is_scored_in_float32_where_bf16_cannot_run(tiny_trained, n
         tiny_trained, {"text": ["a fine film"], "label": [1]})
 
 
+@pytest.mark.slow
 def test_a_bf16_checkpoint_resumes_on_a_laptop_with_bf16_auto(tmp_path):
     "An interrupted run saved with bf16=True: on a CPU without bfloat16, --resume says what to do, and --bf16 auto goes on."
     data = make_imdb_sample("sample", tmp_path/"data", sizes={"train": 200, "test": 60})

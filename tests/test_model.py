@@ -58,6 +58,7 @@ def test_bucketing_reduces_padding_and_keeps_every_review():
     assert plain > 0.4 and bucketed < 0.05
 
 
+@pytest.mark.slow
 def test_training_learns_and_reports_every_epoch(small_data, tiny_config):
     trained = fit_sentiment_model(small_data, tiny_config.__class__(**{**tiny_config.to_dict(), "epochs": 3}), progress=False, log=None)
     assert [row["epoch"] for row in trained.history] == [1, 2, 3]
@@ -65,6 +66,7 @@ def test_training_learns_and_reports_every_epoch(small_data, tiny_config):
     assert {"train_loss", "valid_loss", "valid_accuracy", "seconds"} <= set(trained.history[0])
 
 
+@pytest.mark.slow
 def test_same_seed_same_weights(small_data, tiny_config, tiny_trained):
     again = fit_sentiment_model(small_data, tiny_config, progress=False, log=None)
     for name, tensor in tiny_trained.model.state_dict().items():  # bit for bit

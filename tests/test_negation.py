@@ -77,6 +77,7 @@ def test_attention_ignores_padding_and_sums_to_one(bidirectional):
     assert model.config.summary_size == 6 * (2 if bidirectional else 1)
 
 
+@pytest.mark.slow
 def test_attention_preset_trains_saves_and_shows_its_weights(tmp_path):
     data = load_imdb()
     data = {k: data[k].select(range(400)) for k in ("train", "valid")}
@@ -104,6 +105,7 @@ def test_a_model_whose_tokenizer_disagrees_with_its_config_is_refused(tmp_path):
     with pytest.raises(ValueError, match="different models"): load_model(path)
 
 
+@pytest.mark.slow
 def test_cli_trains_the_attention_preset_with_scope_marking(tmp_path, capsys):
     out = tmp_path/"model"
     cli_main(["train", "--preset", "attention", "--negation", "scope", "--epochs", "1", "--num-hiddens", "8",
@@ -119,9 +121,9 @@ def test_cli_trains_the_attention_preset_with_scope_marking(tmp_path, capsys):
 def test_challenge_set_ships_balanced_and_is_rebuilt_identically(tmp_path):
     challenge = load_challenge_set()
     assert len(challenge) == 300 and sum(challenge["label"]) == 150
-    shipped = (ROOT/"sentiment_nb"/"data"/"challenge"/"negation.csv").read_text()
-    subprocess.run([sys.executable, str(ROOT/"scripts"/"make_challenge_set.py")], check=True, capture_output=True)
-    assert (ROOT/"sentiment_nb"/"data"/"challenge"/"negation.csv").read_text() == shipped
+    rebuilt = tmp_path/"negation.csv"  # never the shipped file: tests write under tmp_path only
+    subprocess.run([sys.executable, str(ROOT/"scripts"/"make_challenge_set.py"), "--out", str(rebuilt)], check=True, capture_output=True)
+    assert rebuilt.read_text() == (ROOT/"sentiment_nb"/"data"/"challenge"/"negation.csv").read_text()
     report = challenge_report([1.0 if "not" in t else 0.0 for t in challenge["text"]], challenge)
     assert 0 <= report["accuracy"] <= 1 and set(report["by_category"]) >= {"negated positive", "contrast", "hedge"}
     bad = tmp_path/"bad.csv"; bad.write_text("text,label\nfine,1\n")
@@ -137,6 +139,7 @@ def test_scope_marking_teaches_a_word_counting_model_that_not_good_is_bad():
     assert (scoped.probabilities(sentences) < plain.probabilities(sentences)).all()
 
 
+@pytest.mark.slow
 def test_compare_command_runs_the_tiny_plan_and_resumes(tmp_path):
     "bench/compare.py end to end on the sample: every run, the table, and a second call that trains nothing."
     env = {**os.environ, "SENTIMENT_NB_CACHE": str(tmp_path/"cache")}
@@ -153,9 +156,13 @@ def test_compare_command_runs_the_tiny_plan_and_resumes(tmp_path):
     assert summarize_runs(result["runs"]) == result["rows"]
 
 
+@pytest.mark.slow
 def test_the_wheel_ships_the_challenge_set_and_the_sample(tmp_path):
-    import zipfile
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
+    import shutil, zipfile
+    source = tmp_path/"source"  # a copy: building leaves build/ and *.egg-info beside setup.py
+    shutil.copytree(ROOT/"sentiment_nb", source/"sentiment_nb", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("setup.py", "settings.ini", "README.md"): shutil.copy(ROOT/name, source/name)
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(source)],
                            capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stderr[-2000:]
     names = zipfile.ZipFile(next(tmp_path.glob("*.whl"))).namelist()

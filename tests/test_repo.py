@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 spec = importlib.util.spec_from_file_location("make_readme", ROOT/"scripts"/"make_readme.py")
 make_readme = importlib.util.module_from_spec(spec); spec.loader.exec_module(make_readme)
@@ -102,6 +104,7 @@ def test_full_size_cells_are_behind_the_switch():
             if "full_data_source()" in source and "def " not in source: assert "if FULL_SIZE" in source, (path.name, source[:200])
 
 
+@pytest.mark.slow
 def test_export_and_clean_leave_no_diff(tmp_path):
     for name in ("nbs", "sentiment_nb"): shutil.copytree(ROOT/name, tmp_path/name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("settings.ini", "setup.py", "README.md"): shutil.copy(ROOT/name, tmp_path/name)

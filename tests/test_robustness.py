@@ -43,6 +43,7 @@ def test_odd_texts_get_a_prediction(tiny_trained, text):
     assert 0 <= p.probability <= 1
 
 
+@pytest.mark.slow
 def test_ten_megabytes_of_text_is_cut_with_a_warning(tiny_trained):
     with pytest.warns(UserWarning, match="first 2000 tokens"):
         p = predict_sentiment(tiny_trained.model, tiny_trained.tokenizer, "what a great movie " * 550_000)

@@ -29,6 +29,7 @@ def test_the_package_data_ships_it():
     assert '"data/sample_model/*"' in setup
 
 
+@pytest.mark.slow
 def test_training_it_again_gives_the_same_model(tmp_path):
     again = train_sample_model(tmp_path/"again", log=None)
     shipped = load_sample_model()

@@ -89,6 +89,7 @@ def test_word2vec_cache_reuses_and_survives_a_corrupt_file(small_data, tmp_path,
     assert not (tmp_path/"word2vec").exists()
 
 
+@pytest.mark.slow
 def test_a_bidirectional_model_saves_loads_and_resumes_with_dropout(small_data, tmp_path):
     "A crash in epoch 2 and a resume give bit-for-bit the weights of a straight run, dropout and all."
     config = get_preset("tiny", epochs=2, vocab_size=1_000, word2vec_epochs=1, bidirectional=True, pooling="max_mean",
@@ -143,6 +144,7 @@ def _easy_reviews(out_dir, sizes={"train": 2000, "test": 400}, seed=0):
     return out_dir
 
 
+@pytest.mark.slow
 def test_torchrun_two_cpu_processes_learn(tmp_path):
     """Data-parallel training with torchrun and gloo: 2 processes, one model saved, and it learned.
 

@@ -244,6 +244,7 @@ def test_watch_training_records_and_changes_nothing(small_data, tiny_config, tin
     with pytest.raises(ValueError, match="every"): watch_training(small_data, tiny_config, every=0)
 
 
+@pytest.mark.slow
 def test_training_dashboard_replays_snapshots(small_data, tiny_config):
     dashboard, start = training_dashboard(small_data, tiny_config, every=10)
     bar, _, snapshot, table = dashboard.children
@@ -279,6 +280,7 @@ def fast_sized(sample_data):
     return SentimentModel(ModelConfig(30_000, 300, 128, pad_id(tokenizer), **extra)).eval(), tokenizer
 
 
+@pytest.mark.slow
 def test_widget_updates_take_less_than_200_ms(fast_sized, small_data, sample_data, capsys):
     model, tokenizer = fast_sized
     text = "I don't think this is a good movie, although the actors really tried their best."
