@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from gensim.models import KeyedVectors, Word2Vec
 
 from .tokenizer import PAD, UNK, SentimentTokenizer, pad_id, split_words
 
@@ -26,8 +25,9 @@ def train_word2vec(tokenizer: SentimentTokenizer,  # splits the texts into words
                    seed: int = 42,  # random seed of the starting vectors
                    workers: int = 1,  # threads; 1 makes the result repeatable
                   method: str = "skipgram",  # or "cbow": predict each word from its neighbours, several times faster
-                  ) -> KeyedVectors:  # word -> vector, plus `most_similar` and friends
+                  ):  # gensim KeyedVectors: word -> vector, plus `most_similar` and friends
     "Word2Vec vectors (skip-gram, or CBOW) learned from `texts`, split into words exactly as `tokenizer` does."
+    from gensim.models import Word2Vec  # imported here, not at the top: a saved model predicts without gensim
     if method not in ("skipgram", "cbow"): raise ValueError(f"method must be 'skipgram' or 'cbow', got {method!r}.")
     sentences = [split_words(tokenizer, t) for t in texts]
     if not any(sentences): raise ValueError("train_word2vec needs texts with at least one word.")
@@ -36,7 +36,7 @@ def train_word2vec(tokenizer: SentimentTokenizer,  # splits the texts into words
     return model.wv
 
 # %% ../nbs/02_embeddings.ipynb #976c8471
-def nearest_words(vectors: KeyedVectors,  # word vectors
+def nearest_words(vectors,  # word vectors (gensim KeyedVectors)
                   word: str,  # any case; spaces around it are ignored
                   topn: int = 8,  # how many neighbours
                  ) -> list[tuple[str, float]]:  # (word, cosine similarity), closest first
@@ -49,16 +49,17 @@ GOOGLE_NEWS_FILE = "GoogleNews-vectors-negative300.bin.gz"
 
 def load_google_news_vectors(path=GOOGLE_NEWS_FILE,  # a word2vec binary file, gzipped or not
                              limit: int | None = None,  # read only the first (most frequent) `limit` words; None: all
-                            ) -> KeyedVectors:
+                            ):  # gensim KeyedVectors
     "Pretrained vectors in word2vec binary format, e.g. the GoogleNews file (first `limit` words)."
     path = Path(path).expanduser()
     if not path.is_file():
         raise FileNotFoundError(f"No word2vec file at {path}. Download {GOOGLE_NEWS_FILE} (1.6 GB, from the "
                                 "word2vec project page or a mirror) and pass its path, or use train_word2vec "
                                 "to learn vectors from the reviews instead.")
+    from gensim.models import KeyedVectors  # imported here, not at the top: a saved model predicts without gensim
     return KeyedVectors.load_word2vec_format(str(path), binary=True, limit=limit)
 
-def find_vector(vectors: KeyedVectors,  # the source of vectors
+def find_vector(vectors,  # the source of vectors (gensim KeyedVectors)
                 word: str,  # a word as our tokenizer writes it (lower case)
                ) -> np.ndarray | None:
     "The vector of `word` (or its Capitalized / UPPER form) in `vectors`, else None."
@@ -68,7 +69,7 @@ def find_vector(vectors: KeyedVectors,  # the source of vectors
 
 # %% ../nbs/02_embeddings.ipynb #1f535226
 def build_embedding_matrix(tokenizer: SentimentTokenizer,  # its vocabulary gives the rows
-                           vectors: KeyedVectors,  # where the rows come from, when the word is there
+                           vectors,  # gensim KeyedVectors: where the rows come from, when the word is there
                            seed: int = 0,  # random seed of the rows of missing words
                           ) -> tuple[torch.Tensor, torch.Tensor]:  # [vocab_size, vector_size] float32, [vocab_size] bool
     "A `[vocab_size, vector_size]` matrix from `vectors` (random rows for missing words, zero pad row), and a found-mask."
@@ -101,19 +102,20 @@ def embedding_coverage(found_mask: torch.Tensor,  # [vocab_size] bool, from `bui
 # %% ../nbs/02_embeddings.ipynb #ffe37b18
 def embedding_vectors(tokenizer: SentimentTokenizer,  # the tokenizer the matrix was built with
                       matrix,  # [vocab_size, dim] tensor or array, e.g. a trained model's `model.embedding.weight`
-                     ) -> KeyedVectors:
+                     ):  # gensim KeyedVectors
     "gensim `KeyedVectors` for the vocabulary's words from a `[vocab_size, dim]` embedding matrix (e.g. a trained model's)."
     matrix = torch.as_tensor(matrix).detach().float().numpy()
     if matrix.shape[0] != tokenizer.get_vocab_size():
         raise ValueError(f"The matrix has {matrix.shape[0]} rows but the tokenizer has {tokenizer.get_vocab_size()} tokens; "
                          "use the tokenizer the matrix was built with.")
     words = [(w, i) for w, i in sorted(tokenizer.get_vocab().items(), key=lambda item: item[1]) if w not in (PAD, UNK)]
+    from gensim.models import KeyedVectors  # imported here, not at the top: a saved model predicts without gensim
     vectors = KeyedVectors(vector_size=matrix.shape[1])
     vectors.add_vectors([w for w, _ in words], matrix[[i for _, i in words]])
     return vectors
 
 # %% ../nbs/02_embeddings.ipynb #47f4653e
-def project_words(vectors: KeyedVectors,  # word vectors
+def project_words(vectors,  # word vectors (gensim KeyedVectors)
                   words,  # the words to place; those without a vector are reported in "missing"
                  ) -> dict:  # {"words": [n], "xy": [n, 2], "kept": share of the spread the picture keeps, "missing": [...]}
     "2-D coordinates of the `words` that have a vector, on their two principal components; also the words left out."
@@ -153,9 +155,9 @@ def neighbours_html(word: str,  # the word typed
     return f"<table><tr>{head}</tr><tr>{''.join(f'<td style=vertical-align:top>{c}</td>' for c in cells)}</tr></table>"
 
 # %% ../nbs/02_embeddings.ipynb #3ea7213a
-def embedding_explorer(vectors: KeyedVectors,  # the vectors to explore (before training)
+def embedding_explorer(vectors,  # the gensim KeyedVectors to explore (before training)
                        word: str = "love",  # the word shown first
-                       tuned: KeyedVectors | None = None,  # vectors after training, shown beside `vectors`; None: none
+                       tuned=None,  # KeyedVectors after training, shown beside `vectors`; None: none
                        words=("good", "great", "bad", "awful", "movie", "film"),  # the words drawn in 2-D at first
                       ):
     "A word box (neighbours, beside `tuned` vectors if given; vector strip) and a word list drawn in 2-D."

@@ -8,7 +8,6 @@ __all__ = ['LABEL_NAMES', 'VALID_FRACTION', 'VALID_SEED', 'count_words', 'split_
 
 # %% ../nbs/00_text.ipynb #47eb5a72
 import numpy as np
-from datasets import Dataset, DatasetDict
 
 from sentiment_nb.files import (  # where the data comes from (the sample, the Hub, a folder): appendix 00a
     DATA_ENV_VAR, FULL_ENV_VAR, HUB_NAME, full_data_source, full_size, load_raw_imdb, resolve_data_source, sample_path,
@@ -26,11 +25,12 @@ def count_words(texts,  # a list of strings
 # %% ../nbs/00_text.ipynb #12402e23
 VALID_FRACTION, VALID_SEED = 0.1, 42  # one validation split for every run: the same reviews, whatever the seed
 
-def split_train_valid(raw: DatasetDict,  # the raw splits; needs 'train' and 'test'
+def split_train_valid(raw,  # the raw splits (a DatasetDict); needs 'train' and 'test'
                       valid_fraction: float = VALID_FRACTION,  # share of the training reviews set aside for validation
                       seed: int = VALID_SEED,  # random seed of the split: the same seed, the same reviews in each part
-                     ) -> DatasetDict:  # train, valid, test (and unsupervised when present)
+                     ):  # a DatasetDict: train, valid, test (and unsupervised when present)
     "Split a validation set off `raw['train']`; keep test (and unsupervised) untouched."
+    from datasets import DatasetDict  # imported here, not at the top: a saved model predicts without `datasets`
     if not 0 < valid_fraction < 1: raise ValueError(f"valid_fraction must be in (0, 1), got {valid_fraction}")
     if "train" not in raw or "test" not in raw:
         raise ValueError(f"The data needs 'train' and 'test' splits, found {sorted(raw)}.")
@@ -42,19 +42,19 @@ def split_train_valid(raw: DatasetDict,  # the raw splits; needs 'train' and 'te
 def load_imdb(source=None,  # 'sample', 'imdb' or a folder; None: `$SENTIMENT_NB_DATA`, else 'sample'
               valid_fraction: float = VALID_FRACTION,  # share of the training reviews set aside for validation
               seed: int = VALID_SEED,  # random seed of the train/valid split
-             ) -> DatasetDict:  # train, valid, test (and unsupervised when present)
+             ):  # a DatasetDict: train, valid, test (and unsupervised when present)
     "IMDb as train / valid / test (+ unsupervised) from `source` (see `resolve_data_source`)."
     return split_train_valid(load_raw_imdb(source), valid_fraction, seed)
 
 # %% ../nbs/00_text.ipynb #97de9697
-def count_shared_texts(a: Dataset,  # one split
-                       b: Dataset,  # another split
+def count_shared_texts(a,  # one split (a Dataset)
+                       b,  # another split
                       ) -> int:
     "Number of distinct review texts found in both `a` and `b`."
     return len(set(a["text"]) & set(b["text"]))
 
 # %% ../nbs/00_text.ipynb #fbe93cd0
-def pick_reviews(ds: Dataset,  # reviews with `text` and `label` columns
+def pick_reviews(ds,  # a Dataset of reviews with `text` and `label` columns
                  label=None,  # 0, 1, or None for any
                  min_words: int = 0,  # shortest review to keep, in words
                  max_words: int = 10**9,  # longest review to keep, in words
@@ -101,7 +101,7 @@ def plot_length_histogram(texts,  # a list of reviews
     return fig
 
 # %% ../nbs/00_text.ipynb #b7b64937
-def review_browser(ds: Dataset,  # reviews with `text` and `label` columns, e.g. `data["train"]`
+def review_browser(ds,  # a Dataset of reviews with `text` and `label` columns, e.g. `data["train"]`
                   ):
     "A small widget to browse reviews by label and length, with the length histogram and the raw `<br />` tags marked."
     import ipywidgets as W

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
 from .config import TrainConfig
 from .embeddings import build_embedding_matrix, embedding_coverage
@@ -31,7 +30,6 @@ class EncodedSplit:
     "Token IDs and labels of one split, tokenized once before training."
     ids: list[list[int]]  # one list of token IDs per review
     labels: torch.Tensor  # [n] floats, 0. (negative) or 1. (positive)
-
     def __len__(self): return len(self.ids)
 
 def encode_split(tokenizer,  # the trained tokenizer (notebook 01)
@@ -239,7 +237,9 @@ class GradientClipping(Callback):
 
 class ProgressBar(Callback):
     "A tqdm progress bar for each epoch."
-    def before_epoch(self, learn): self.bar = tqdm(total=learn.steps, initial=learn.state.step, desc=f"epoch {learn.state.epoch}", leave=False)
+    def before_epoch(self, learn):
+        from tqdm.auto import tqdm  # imported here: loading a saved model imports this module but needs no progress bar
+        self.bar = tqdm(total=learn.steps, initial=learn.state.step, desc=f"epoch {learn.state.epoch}", leave=False)
     def after_batch(self, learn): self.bar.update()
     def after_epoch(self, learn): self.bar.close()
 

@@ -13,8 +13,6 @@ import os
 import warnings
 from pathlib import Path
 
-from gensim.models import KeyedVectors
-
 from .config import AUTO_CBOW_TEXTS, TrainConfig
 from .embeddings import load_google_news_vectors, train_word2vec
 from .files import FALSE_WORDS, atomic_write
@@ -47,7 +45,7 @@ def cached_word2vec(tokenizer: SentimentTokenizer,  # splits the texts into word
                     texts,  # the texts Word2Vec learns from
                     log=print,  # called with one line when the cache is used; None: say nothing
                     **settings,  # passed on to `train_word2vec` (vector_size, epochs, ...); part of the key
-                   ) -> KeyedVectors:
+                   ):  # gensim KeyedVectors
     "`train_word2vec(tokenizer, texts, **settings)`, computed once and then read from the cache."
     texts = list(texts)
     folder = cache_dir()
@@ -55,7 +53,7 @@ def cached_word2vec(tokenizer: SentimentTokenizer,  # splits the texts into word
     path = folder/"word2vec"/f"{word2vec_key(tokenizer, texts, **settings)}.bin"
     if path.is_file():
         try:
-            vectors = KeyedVectors.load_word2vec_format(str(path), binary=True)
+            vectors = load_google_news_vectors(path)  # the cache is a word2vec binary file too
             if log: log(f"Word2Vec: reusing {path}")
             return vectors
         except Exception as err: warnings.warn(f"Ignoring the unreadable cache file {path} ({err}); training again.")
@@ -67,8 +65,10 @@ def cached_word2vec(tokenizer: SentimentTokenizer,  # splits the texts into word
 def get_word_vectors(tokenizer: SentimentTokenizer,  # the run's tokenizer: it splits the texts into words
                      data,  # a DatasetDict: its "train" (and "unsupervised", if present) reviews are used
                      config: TrainConfig,  # embedding_init, word2vec_path, embed_size and the word2vec_… fields
-                     log=print) -> KeyedVectors:  # where the cache's one line goes (None: nowhere)
+                     log=print,  # where the cache's one line goes (None: nowhere)
+                    ):  # gensim KeyedVectors
     "The word vectors the recipe asks for: none (random rows), a word2vec file, or Word2Vec trained on the reviews."
+    from gensim.models import KeyedVectors  # imported here, not at the top: a saved model predicts without gensim
     if config.embedding_init == "random": return KeyedVectors(config.embed_size)  # no vectors: every row random
     if config.word2vec_path: return load_google_news_vectors(config.word2vec_path, config.word2vec_limit)
     texts = list(data["train"]["text"])
