@@ -33,3 +33,7 @@ def tiny_config():
 @pytest.fixture(scope="session")
 def tiny_trained(small_data, tiny_config):
     return fit_sentiment_model(small_data, tiny_config, progress=False, log=None)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: takes over ~20 s on 2 cores (deselect with -m 'not slow')")
