@@ -51,9 +51,6 @@ PLANS = {
                  ("fast_ensemble", "none", [0]), ("ngram", "scope", [0])],
     "smoke": [("tfidf", "none", [0]), ("ngram", "none", [0]), ("tiny", "none", [1, 2]), ("hybrid_tiny", "none", [1]),
               ("tiny_ensemble", "none", [0]), ("tiny_attention", "scope", [1])],  # the default: every kind of run, small
-    "tiny_accuracy": [("ngram", "none", [0]), ("tiny", "none", [1, 2]), ("hybrid_tiny", "none", [1, 2]), ("tiny_ensemble", "none", [0])],
-    "tiny": [("tfidf", "none", [0]), ("tfidf", "scope", [0]), ("tiny", "none", [1, 2]), ("tiny", "scope", [1, 2]),
-             ("tiny_attention", "scope", [1])],
 }
 
 
@@ -142,17 +139,23 @@ def tfidf_result(name: str, data, challenge) -> dict:
             "recipe": "tfidf", "recipe_id": None}
 
 
+def saved_model(out: Path, name: str):
+    "The model a finished LSTM run saved (or the bench.py model it adopted)."
+    from sentiment_nb.saving import load_model
+    row = json.loads((out/"runs"/name/"result.json").read_text())
+    return load_model(row.get("adopted_from") or out/"runs"/name/"model")
+
+
 def hybrid_result(name: str, data, challenge, out: Path) -> dict:
     "An LSTM run mixed with an n-gram model (`fit_hybrid`): the weight chosen on validation, the test split scored once."
     from sentiment_nb.hybrid import fit_hybrid, train_ngram_model
-    from sentiment_nb.saving import load_model
     part, = parts(name)
     lstm_row = json.loads((out/"runs"/part/"result.json").read_text())
     start = time.perf_counter()
     ngram = train_ngram_model(data, parse_name(name)[1])
     ngram_minutes = (time.perf_counter() - start) / 60
     # the LSTM is read as its own run chose on validation
-    hybrid = fit_hybrid(data, load_model(out/"runs"/part/"model"), ngram, READINGS[lstm_row["reading"]])
+    hybrid = fit_hybrid(data, saved_model(out, part), ngram, READINGS[lstm_row["reading"]])
     return {"test_accuracy": accuracy(hybrid.logits(data["test"]["text"]), data["test"]["label"]),
             "valid_accuracy": hybrid.valid_accuracy[hybrid.weight], "weight": hybrid.weight,
             "valid_by_weight": hybrid.valid_accuracy, "reading": lstm_row["reading"], **scores(hybrid.probabilities, challenge),
@@ -164,9 +167,8 @@ def hybrid_result(name: str, data, challenge, out: Path) -> dict:
 def ensemble_result(name: str, data, challenge, out: Path) -> dict:
     "The mean logit of several seeds' runs of one recipe (`Ensemble`): the reading chosen on validation, test scored once."
     from sentiment_nb.hybrid import Ensemble
-    from sentiment_nb.saving import load_model
     rows = [json.loads((out/"runs"/p/"result.json").read_text()) for p in parts(name)]
-    members = [load_model(out/"runs"/p/"model") for p in parts(name)]
+    members = [saved_model(out, p) for p in parts(name)]
     valid = data["valid"]
     reading, by_reading = choose_reading(lambda max_length: accuracy(Ensemble(members, max_length).logits(valid["text"]), valid["label"]))
     ensemble = Ensemble(members, READINGS[reading])
@@ -247,7 +249,7 @@ def adopt(bench_json: Path, args) -> list[str]:
             print(f"not adopted: {name} (bench.py trained recipe {trained_id}, the plan's is {planned_id})"); continue
         trained = load_model(path)
         result = {"test_accuracy": row["test_accuracy"], "valid_accuracy": row["valid_accuracy"], "reading": "as trained",
-                  "recipe": model, "recipe_id": trained_id, "config": row["config"],
+                  "valid_by_reading": {"as trained": row["valid_accuracy"]}, "recipe": model, "recipe_id": trained_id, "config": row["config"],
                   **scores(lambda texts: model_probabilities(trained, texts), challenge), "train_minutes": row["train_minutes"],
                   "prepare_minutes": row["prepare_minutes"], "parameters": row["parameters"], "history": row["epochs"],
                   "conditions": f"2 threads, 1 run at a time; trained by bench.py ({bench_json.name})", "adopted_from": str(path)}
