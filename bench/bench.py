@@ -1,18 +1,19 @@
-"""Full-size benchmark: the classic tutorial loop vs ours, the speed levers one by one, and every preset on IMDb.
+"""The benchmark: the classic tutorial loop vs ours, the speed levers one by one, and the presets trained and scored.
 
-    python bench/bench.py --data ../shared/data/imdb            # everything (about 75 minutes on 2 CPU cores)
-    python bench/bench.py --presets fast --skip-levers         # one preset only
-    python bench/bench.py --presets fast --skip-speed --precisions float32,bfloat16   # fast in both number formats
+    python bench/bench.py                                          # quick: the sample, the tiny preset, one timing round
+    python bench/bench.py --data ../shared/data/imdb --full        # everything (about 75 minutes on 2 CPU cores)
+    python bench/bench.py --data ../shared/data/imdb --full --presets fast --skip-levers   # one preset only
+    python bench/bench.py --data ../shared/data/imdb --presets fast --skip-speed --precisions float32,bfloat16
 
-Prints one JSON document and writes it to bench/results/bench-<time>.json. Models are saved under
-bench/results/models/<preset> (an existing one is kept unless --overwrite). Nothing is tuned on the
+Without --full it runs the quick plan (presets tiny, 1 timing round, no levers), which checks that every part works.
+Prints one JSON document and writes it to <out-dir>/bench-<time>.json. Models are saved under
+<out-dir>/models/<preset> (an existing one is kept unless --overwrite). Nothing is tuned on the
 test split: each model is scored on it once, after training, and that number is reported as it is.
+Every preset row records its `recipe` (the preset's name) and `recipe_id` (a hash of its TrainConfig).
 """
 import argparse
 import json
 import math
-import os
-import platform
 import shlex
 import statistics
 import sys
@@ -24,17 +25,18 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from sentiment_nb.hardware import hardware_report, probe_bf16
+from sentiment_nb.hardware import probe_bf16
 from sentiment_nb.config import PRESETS, get_preset
+from sentiment_nb.files import resolve_data_source
 from sentiment_nb.inference import predict_sentiment
 from sentiment_nb.lstm import ModelConfig, SentimentModel, count_parameters
-from sentiment_nb.text import load_imdb
 from sentiment_nb.tokenizer import encode_texts, pad_batch, pad_id, train_tokenizer
 from sentiment_nb.saving import save_model
 from sentiment_nb.speed import profile_step, time_steps
 from sentiment_nb.recipe import train_recipe
 from sentiment_nb.training import (batch_groups, encode_split, evaluate_dataset, make_batches, num_batches,
                                    padding_share)
+from report import environment, load_bench_data, recipe_fields, write_json
 
 HERE = Path(__file__).resolve().parent
 SENTENCE = "This movie is amazing!"
@@ -43,40 +45,21 @@ SENTENCE = "This movie is amazing!"
 def log(*args): print(*args, file=sys.stderr, flush=True)
 
 
-def default_data() -> str:
-    if os.environ.get("SENTIMENT_NB_DATA"): return os.environ["SENTIMENT_NB_DATA"]
-    shared = HERE.parent.parent/"shared"/"data"/"imdb"
-    return str(shared) if shared.is_dir() else "imdb"
-
-
-def environment() -> dict:
-    "The machine a result comes from: CPU model and features, PyTorch's answers about it, and what a run here uses."
-    hardware = hardware_report()
-    return {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "python": platform.python_version(),
-            "torch": torch.__version__, "cpu": hardware["cpu"], "cores": os.cpu_count(),
-            "cpu_features": hardware["cpu_features"], "torch_cpu_kernels": hardware["torch_cpu_kernels"],
-            "torch_cpu_support": hardware["torch_cpu_support"], "mkldnn": torch.backends.mkldnn.is_available(),
-            "bf16_probe": probe_bf16("cpu") or "passed",
-            "precision_auto": hardware["precision_auto"], "bf16_reason": hardware["bf16_reason"],
-            "torch_threads": torch.get_num_threads(), "device": hardware["device"],
-            "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
-            "overrides": {k: v for k, v in os.environ.items() if k.startswith(("SENTIMENT_NB_", "ONEDNN_", "OMP_"))}}
-
-
 # ---------------------------------------------------------------- one training step, several ways
 class Step:
-    """One training step (batch making included) of an LSTM 300→256 sentiment model, set up one way.
+    """One training step (batch making included) of an LSTM sentiment model (`sizes`: embedding, hidden state;
+    300→256 at full size), set up one way.
 
     `tokenize_in_collate`: tokenize the batch's texts in every step, as the classic DataLoader collate does;
     `bucket`: group reviews of similar length (else random batches); `max_length`: cut reviews (None: never);
     `packed`: pack_padded_sequence; `bf16`: autocast; `sparse`: sparse embedding gradients + SparseAdam."""
     def __init__(self, tokenizer, texts, encoded, labels, batch_size, tokenize_in_collate=False, bucket=True,
-                 max_length=None, packed=False, bf16=False, sparse=False, seed=0):
+                 max_length=None, packed=False, bf16=False, sparse=False, seed=0, sizes=(300, 256)):
         torch.manual_seed(seed)
         self.tokenizer, self.texts, self.labels, self.batch_size = tokenizer, texts, labels, batch_size
         self.tokenize_in_collate, self.bucket, self.max_length, self.packed, self.bf16 = tokenize_in_collate, bucket, max_length, packed, bf16
         self.ids = [x[:max_length] if max_length else x for x in encoded]
-        self.model = SentimentModel(ModelConfig(tokenizer.get_vocab_size(), 300, 256, pad_id(tokenizer)))
+        self.model = SentimentModel(ModelConfig(tokenizer.get_vocab_size(), *sizes, pad_id(tokenizer)))
         if sparse:
             self.model.embedding.sparse = True
             self.optimizers = [torch.optim.SparseAdam(list(self.model.embedding.parameters())),
@@ -117,20 +100,21 @@ def speed(data, args) -> dict:
     n = len(texts)
     tokenizer = train_tokenizer(texts, 30_000, 2)
     start = time.perf_counter(); encoded = encode_texts(tokenizer, texts); encode_s = time.perf_counter() - start
-    common = dict(tokenizer=tokenizer, texts=texts, encoded=encoded, labels=labels)
-    seed = PRESETS["seed"]
+    common = dict(tokenizer=tokenizer, texts=texts, encoded=encoded, labels=labels, sizes=args.speed_model)
+    embed, hidden = args.speed_model
+    tutorial = get_preset("tutorial")
     baseline = Step(**common, batch_size=8, tokenize_in_collate=True, bucket=False)
-    ours = Step(**common, batch_size=seed.batch_size, max_length=seed.max_length)
+    ours = Step(**common, batch_size=tutorial.batch_size, max_length=tutorial.max_length)
     bf16 = probe_bf16("cpu") is None  # without it, the bfloat16 rows are left out rather than crash
-    fastest = Step(**common, batch_size=64, max_length=seed.max_length, bf16=bf16)
+    fastest = Step(**common, batch_size=64, max_length=tutorial.max_length, bf16=bf16)
     log(f"timing the classic loop and ours, {args.rounds} interleaved rounds ...")
     t = time_steps({"baseline": baseline, "ours": ours, "fastest": fastest}, args.rounds,
                    {"baseline": 4, "ours": 4, "fastest": 2})
     baseline_epoch = t["baseline"] * math.ceil(n / 8)
-    ours_epoch = t["ours"] * num_batches(n, seed.batch_size)
+    ours_epoch = t["ours"] * num_batches(n, tutorial.batch_size)
     fastest_epoch = t["fastest"] * num_batches(n, 64)
     real_tokens = {None: sum(map(len, encoded)), 400: sum(min(len(x), 400) for x in encoded)}
-    flop = 3 * 2 * 4 * 256 * (300 + 256 + 1)  # forward + backward multiply-adds of LSTM 300→256, per token
+    flop = 3 * 2 * 4 * hidden * (embed + hidden + 1)  # forward + backward multiply-adds of the LSTM, per token
     gflops = lambda cut, epoch_s: round(real_tokens[cut] * flop / epoch_s / 1e9, 1)
     result = {"train_reviews": n, "baseline_step_s": round(t["baseline"], 4), "ours_step_s": round(t["ours"], 4),
               "baseline_epoch_min": round(baseline_epoch / 60, 2), "ours_epoch_min": round(ours_epoch / 60, 2),
@@ -139,15 +123,15 @@ def speed(data, args) -> dict:
               "epoch_speedup_fastest": round(baseline_epoch / fastest_epoch, 1),
               "useful_gflops": {"baseline": gflops(None, baseline_epoch), "ours": gflops(400, ours_epoch),
                                 "ours_fastest": gflops(400, fastest_epoch)},
-              "encode_all_s": round(encode_s, 2),
+              "encode_all_s": round(encode_s, 2), "lstm_sizes": list(args.speed_model),
               "baseline": "vocab 30,000; batch 8 in random order, right-padded to its longest review, no truncation; "
-                          "texts tokenized in every step; LSTM 300→256, one direction; dense Adam",
+                          f"texts tokenized in every step; LSTM {embed}→{hidden}, one direction; dense Adam",
               "ours": "the tutorial preset's loop: reviews tokenized once; batch 32 bucketed by length; cut at 400 tokens; "
                       "same model, unpacked LSTM read at each review's last token; dense Adam",
               "ours_fastest": "as ours, with batch 64 and bfloat16 autocast (the speed settings of the fast preset)"
                                + ("" if bf16 else "; this CPU cannot run bfloat16, so float32 here")}
     result["profile"] = profile_step(ours)
-    if args.skip_levers: return result
+    if not args.levers: return result
     log("timing the levers one at a time ...")
     variants = {  # from "classic loop" on, each row changes one thing from the row before it; the rows after the
                   # tutorial preset's change one thing from it
@@ -201,7 +185,7 @@ def run_preset(name, data, args, precision: str = "auto") -> dict:
     path = Path(args.out_dir)/"models"/(name if precision == "auto" else f"{name}-{precision}")
     save_model(path, trained, metrics={"test_accuracy": test["accuracy"], "test_n": test["n"]}, overwrite=args.overwrite)
     best_valid = max(trained.history, key=lambda r: r["valid_accuracy"])
-    row = {"config": config.to_dict(), "precision": trained.precision, "parameters": count_parameters(trained.model),
+    row = {**recipe_fields(name, config), "config": config.to_dict(), "precision": trained.precision, "parameters": count_parameters(trained.model),
            "train_minutes": round(trained.seconds["train"] / 60, 2),
            "prepare_minutes": round((trained.seconds["tokenize"] + trained.seconds["embeddings"]) / 60, 2),
            "valid_accuracy": round(trained.history[-1]["valid_accuracy"], 4),
@@ -219,28 +203,40 @@ def embedding_study(preset, data, args, done: dict | None) -> list[dict]:
     if args.google_news: starts["GoogleNews"] = {"word2vec_path": args.google_news}
     rows = []
     for name, change in starts.items():
+        config = get_preset(preset, **change, **({"epochs": args.epochs} if args.epochs else {}))
         if not change and done: row = done  # the preset's own run already is this row
         else:
-            config = get_preset(preset, **change, **({"epochs": args.epochs} if args.epochs else {}))
             log(f"embedding study, {name}: {config}")
             trained = train_recipe(data, config, progress=False, log=log)
             row = {"valid_accuracy": round(trained.history[-1]["valid_accuracy"], 4), "coverage": trained.coverage,
                    "test_accuracy": round(evaluate_dataset(trained, data["test"])["accuracy"], 4),
                    "train_minutes": round(trained.seconds["train"] / 60, 2)}
-        rows.append({"start": name, "preset": preset, **{k: row[k] for k in ("valid_accuracy", "test_accuracy", "train_minutes")},
+        rows.append({"start": name, "preset": preset, **recipe_fields(preset, config), **{k: row[k] for k in ("valid_accuracy", "test_accuracy", "train_minutes")},
                      "token_coverage": round(row["coverage"].get("token_coverage", 0.0), 4)})
         log(json.dumps(rows[-1]))
     return rows
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", default=default_data(), help="IMDb folder in Hugging Face layout, or 'imdb' for the Hub")
-    parser.add_argument("--presets", default="seed,fast,best", help="comma-separated presets to train (empty: none)")
+PLANS = {"quick": {"presets": "tiny", "rounds": 1, "lever_rounds": 1, "levers": False, "speed_model": "16,16"},  # checks the parts
+         "full": {"presets": "tutorial,fast,best", "rounds": 8, "lever_rounds": 3, "levers": True, "speed_model": "300,256"}}
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default=resolve_data_source(),
+                        help="sample, imdb, or a folder in Hugging Face layout (default: $SENTIMENT_NB_DATA, else sample)")
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N reviews of each split (a smoke test)")
+    parser.add_argument("--full", action="store_true", help="the full plan: presets tutorial,fast,best, 8 timing rounds, "
+                        "the levers with 3 rounds each (else: tiny, 1 round, no levers)")
+    parser.add_argument("--presets", default=None, help="comma-separated presets to train (empty: none)")
     parser.add_argument("--epochs", type=int, default=None, help="override every preset's epochs (for a quick trial)")
-    parser.add_argument("--rounds", type=int, default=8, help="interleaved timing rounds, classic loop vs ours")
-    parser.add_argument("--lever-rounds", type=int, default=3, help="timing rounds per lever")
-    parser.add_argument("--skip-levers", action="store_true", help="only the classic-vs-ours timing")
+    parser.add_argument("--rounds", type=int, default=None, help="interleaved timing rounds, classic loop vs ours")
+    parser.add_argument("--lever-rounds", type=int, default=None, help="timing rounds per lever")
+    parser.add_argument("--speed-model", default=None, metavar="EMBED,HIDDEN",
+                        help="sizes of the LSTM the step timings train (--full: 300,256, the tutorial's; else 16,16)")
+    levers = parser.add_mutually_exclusive_group()
+    levers.add_argument("--levers", action="store_true", default=None, help="also time the levers one at a time")
+    levers.add_argument("--skip-levers", dest="levers", action="store_false", help="only the classic-vs-ours timing")
     parser.add_argument("--skip-speed", action="store_true", help="no step timings at all")
     parser.add_argument("--embedding-study", default=None, metavar="PRESET",
                         help="also train PRESET from random embeddings (and GoogleNews with --google-news) at equal budget")
@@ -251,19 +247,29 @@ def main(argv=None):
     parser.add_argument("--out-dir", default=str(HERE/"results"), help="where the JSON and the models go")
     parser.add_argument("--overwrite", action="store_true", help="replace models saved by an earlier run")
     args = parser.parse_args(argv)
-    presets = [p for p in args.presets.split(",") if p]
-    precisions = [p for p in args.precisions.split(",") if p]
-    if not precisions or set(precisions) - set(PRECISIONS): parser.error(f"--precisions: choose from {list(PRECISIONS)}")
-    unknown = [p for p in presets if p not in PRESETS]
+    for key, value in PLANS["full" if args.full else "quick"].items():
+        if getattr(args, key) is None: setattr(args, key, value)
+    try: args.speed_model = tuple(int(x) for x in args.speed_model.split(","))
+    except ValueError: args.speed_model = ()
+    if len(args.speed_model) != 2: parser.error("--speed-model: two whole numbers, e.g. 300,256")
+    unknown = [p for p in args.presets.split(",") if p and p not in PRESETS]
     if unknown: parser.error(f"unknown preset(s) {unknown}; choose from {sorted(PRESETS)}")
+    if not args.precisions or set(args.precisions.split(",")) - set(PRECISIONS):
+        parser.error(f"--precisions: choose from {list(PRECISIONS)}")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    presets, precisions = [p for p in args.presets.split(",") if p], args.precisions.split(",")
     runs = [(p, q, p if q == "auto" else f"{p} ({q})") for p in presets for q in precisions]  # preset, format, row name
     taken = [p for p, q, _ in runs if (Path(args.out_dir)/"models"/(p if q == "auto" else f"{p}-{q}")).exists()]
-    if taken and not args.overwrite: parser.error(f"{args.out_dir}/models already has {taken}; pass --overwrite or another --out-dir")
+    if taken and not args.overwrite: raise SystemExit(f"{args.out_dir}/models already has {taken}; pass --overwrite or another --out-dir")
     started = time.perf_counter()
-    data = load_imdb(args.data)
+    data = load_bench_data(args.data, args.limit)
     log(f"data {args.data}: " + ", ".join(f"{k} {len(v):,}" for k, v in data.items()))
     result = {"command": shlex.join(["python", "bench/bench.py", *(argv if argv is not None else sys.argv[1:])]),
-              "data": args.data, "environment": environment()}
+              "data": args.data, "limit": args.limit, "environment": environment()}
     if not args.skip_speed: result["speed"] = speed(data, args); log(json.dumps(result["speed"]))
     result["presets"] = {row: run_preset(name, data, args, precision) for name, precision, row in runs}
     if args.embedding_study:
@@ -272,9 +278,8 @@ def main(argv=None):
         fast = result["presets"]["fast"]
         result["predict_ms_p50"], result["score_test_s"] = fast["predict_ms_p50"], fast["score_test_s"]
     result["total_minutes"] = round((time.perf_counter() - started) / 60, 1)
-    out = Path(args.out_dir); out.mkdir(parents=True, exist_ok=True)
-    path = out/f"bench-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}.json"
-    path.write_text(json.dumps(result, indent=1))
+    path = Path(args.out_dir)/f"bench-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}.json"
+    write_json(path, result, overwrite=False)
     print(json.dumps(result, indent=1))
     log(f"written to {path}")
 

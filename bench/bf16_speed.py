@@ -18,11 +18,10 @@ from pathlib import Path
 import torch
 from torch import nn
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import environment  # noqa: E402
-from sentiment_nb.hardware import probe_bf16  # noqa: E402
-from sentiment_nb.lstm import SentimentModel  # noqa: E402
-from sentiment_nb.config import get_preset  # noqa: E402
+from report import environment, write_json
+from sentiment_nb.hardware import probe_bf16
+from sentiment_nb.lstm import SentimentModel
+from sentiment_nb.config import get_preset, recipe_id
 
 
 def step_seconds(model, optimizer, ids, lengths, labels, bf16: bool) -> float:
@@ -35,12 +34,13 @@ def step_seconds(model, optimizer, ids, lengths, labels, bf16: bool) -> float:
     return time.perf_counter() - start
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=5)
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds of both formats")
     parser.add_argument("--steps", type=int, default=3, help="steps per format per round")
-    parser.add_argument("--out", default=None)
-    args = parser.parse_args()
+    parser.add_argument("--out", default=None, help="a JSON file to add this run to, keyed by the oneDNN ISA limit "
+                        "(bench/bf16_speed.json; default: print only)")
+    args = parser.parse_args(argv)
     torch.manual_seed(0)
     config = get_preset("fast")
     model = SentimentModel(config.model_config(30_000, 0))
@@ -53,8 +53,8 @@ def main():
     for _ in range(args.rounds):
         for f in formats: times[f] += [step_seconds(model, optimizer, ids, lengths, labels, f == "bfloat16") for _ in range(args.steps)]
     isa = os.environ.get("ONEDNN_MAX_CPU_ISA", "") or "ALL"
-    result = {"onednn_max_cpu_isa": isa, "step_s": {f: round(statistics.median(t), 4) for f, t in times.items()},
-              "bf16_probe": probe_bf16("cpu") or "passed", "command": " ".join(["python", *sys.argv]),
+    result = {"onednn_max_cpu_isa": isa, "recipe": "fast", "recipe_id": recipe_id(config), "step_s": {f: round(statistics.median(t), 4) for f, t in times.items()},
+              "bf16_probe": probe_bf16("cpu") or "passed", "command": " ".join(["python", "bench/bf16_speed.py", *(sys.argv[1:] if argv is None else argv)]),
               "environment": environment()}
     if "bfloat16" in times: result["bf16_speedup"] = round(result["step_s"]["float32"] / result["step_s"]["bfloat16"], 2)
     print(json.dumps({k: v for k, v in result.items() if k != "environment"}))
@@ -62,7 +62,7 @@ def main():
         path = Path(args.out)
         runs = json.loads(path.read_text()) if path.is_file() else {}
         runs[isa] = result
-        path.write_text(json.dumps(runs, indent=1) + "\n")
+        write_json(path, runs)
 
 
 if __name__ == "__main__":

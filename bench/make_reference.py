@@ -10,17 +10,21 @@ import argparse
 import json
 from pathlib import Path
 
+from report import write_json
+
 HERE = Path(__file__).resolve().parent
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--presets", default=None, help="bench.py output with the presets")
     parser.add_argument("--speed", default=None, help="bench.py output with the step timings")
     parser.add_argument("--embedding-study", default=None, help="bench.py output with an embedding study")
     parser.add_argument("--precision", default=None,
                         help="bench.py output of --precisions float32,bfloat16: the same preset in both number formats")
-    parser.add_argument("--out", default=str(HERE/"reference.json"))
-    args = parser.parse_args()
+    parser.add_argument("--out", default=str(HERE/"reference.json"), help="the file to update (default bench/reference.json)")
+    args = parser.parse_args(argv)
+    if not any((args.speed, args.presets, args.precision, args.embedding_study)):
+        parser.error("nothing to combine: give at least one of --presets, --speed, --precision, --embedding-study")
     reference = json.loads(Path(args.out).read_text()) if Path(args.out).is_file() else {}
     if args.speed:
         speed = json.loads(Path(args.speed).read_text())
@@ -40,7 +44,7 @@ def main():
         study = json.loads(Path(args.embedding_study).read_text())
         reference.update(embedding_study=study["embedding_study"], embedding_study_command=study["command"],
                          embedding_study_data=study["data"])
-    Path(args.out).write_text(json.dumps(reference, indent=1) + "\n")
+    write_json(args.out, reference)
     print(f"wrote {args.out}")
 
 if __name__ == "__main__":

@@ -1,14 +1,13 @@
 """Word2Vec's settings against its minutes, and whether several worker threads give the same vectors twice.
 
-    python bench/word2vec_study.py --data sample --publish      # about 3 minutes on 2 cores
+    python bench/word2vec_study.py --publish      # the sample (or $SENTIMENT_NB_DATA): about 3 minutes on 2 cores
 
 For each setting it trains Word2Vec twice from the same seed (no cache) and records the seconds and whether the two
 results are identical. The LSTM accuracy each setting leads to is measured by `bench/compare.py --plan levers`;
-this script only answers "how long" and "repeatable or not". Writes bench/results/word2vec.json (and, with
---publish, bench/word2vec.json), with the machine it ran on.
+this script only answers "how long" and "repeatable or not". Writes <out-dir>/word2vec.json (default
+bench/results/; with --publish also bench/word2vec.json), with the machine it ran on.
 """
 import argparse
-import json
 import os
 import platform
 import sys
@@ -28,7 +27,11 @@ SETTINGS = [  # (label, train_word2vec settings, which reviews)
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", default="sample", help="sample (default), imdb, or a folder in Hugging Face layout")
+    from sentiment_nb.files import resolve_data_source
+    parser.add_argument("--data", default=resolve_data_source(),
+                        help="sample, imdb, or a folder in Hugging Face layout (default: $SENTIMENT_NB_DATA, else sample)")
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N reviews of each split (a smoke test)")
+    parser.add_argument("--out-dir", default=str(HERE/"results"), help="where word2vec.json goes")
     parser.add_argument("--vector-size", type=int, default=300, help="numbers per vector (fast's embed_size)")
     parser.add_argument("--publish", action="store_true", help="also write bench/word2vec.json")
     args = parser.parse_args(argv)
@@ -36,9 +39,9 @@ def main(argv=None):
     import torch
     from sentiment_nb.embeddings import train_word2vec
     from sentiment_nb.hardware import cpu_name
-    from sentiment_nb.text import load_imdb
     from sentiment_nb.tokenizer import train_tokenizer
-    data = load_imdb(args.data)
+    from report import load_bench_data, write_json
+    data = load_bench_data(args.data, args.limit)
     tokenizer = train_tokenizer(data["train"]["text"], 30_000)
     texts = {"train": list(data["train"]["text"])}
     texts["train+unsupervised"] = texts["train"] + (list(data["unsupervised"]["text"]) if "unsupervised" in data else [])
@@ -53,12 +56,11 @@ def main(argv=None):
                      "identical_twice": bool(np.array_equal(*vectors)),
                      "max_difference": float(np.abs(vectors[0] - vectors[1]).max())})
         print(f"{label:50} {min(seconds):7.1f} s  {'identical' if rows[-1]['identical_twice'] else 'differs'} twice", flush=True)
-    result = {"command": " ".join(["python", *sys.argv]), "data": args.data, "rows": rows,
+    result = {"command": " ".join(["python", "bench/word2vec_study.py", *(sys.argv[1:] if argv is None else argv)]),
+              "data": args.data, "limit": args.limit, "vector_size": args.vector_size, "rows": rows,
               "machine": {"cpu": cpu_name(), "cores": os.cpu_count(), "python": platform.python_version(), "torch": torch.__version__}}
-    out = HERE/"results"/"word2vec.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=1))
-    if args.publish: (HERE/"word2vec.json").write_text(json.dumps(result, indent=1))
+    write_json(Path(args.out_dir)/"word2vec.json", result)
+    if args.publish: write_json(HERE/"word2vec.json", result)
 
 
 if __name__ == "__main__": main()

@@ -1,12 +1,7 @@
-"""Issue 14's levers and the hybrid, on the packaged sample: each does what its name says, and bench/compare.py's
-accuracy plan runs end to end."""
-import json
-import os
-import subprocess
-import sys
+"""Issue 14's levers and the hybrid, on the packaged sample: each does what its name says (bench/compare.py's plans
+run in tests/test_bench.py)."""
 import warnings
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,12 +10,9 @@ import torch
 from sentiment_nb.config import get_preset
 from sentiment_nb.hybrid import choose_weight, fit_hybrid, lstm_logits, train_ngram_model
 from sentiment_nb.inference import predict_batch
-from sentiment_nb.comparison import summarize_runs
 from sentiment_nb.saving import load_model, save_model
 from sentiment_nb.tokenizer import cut_ids, encode_texts
 from sentiment_nb.training import evaluate_dataset, fit_sentiment_model, get_word_vectors
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_head_tail_keeps_the_verdict_at_the_end():
@@ -81,31 +73,10 @@ def test_word2vec_settings_reach_gensim_and_the_cache_key(small_data, tiny_confi
 
 def test_the_hybrid_picks_its_weight_on_validation_and_checks_negation(small_data, tiny_trained):
     ngram = train_ngram_model(small_data, cs=(1.0,))
-    hybrid = fit_hybrid(small_data, tiny_trained, ngram)
+    hybrid = fit_hybrid(small_data, tiny_trained, ngram, readings=("trained",))
     assert 0 <= hybrid.weight <= 1 and hybrid.valid_accuracy[hybrid.weight] == max(hybrid.valid_accuracy.values())
     weight, by_weight = choose_weight(lstm_logits(tiny_trained, small_data["valid"]["text"]),
                                       ngram.logits(small_data["valid"]["text"]), small_data["valid"]["label"])
     assert weight == hybrid.weight and by_weight == hybrid.valid_accuracy
     with pytest.raises(ValueError, match="negation="):
         fit_hybrid(small_data, tiny_trained, train_ngram_model(small_data, "scope", cs=(1.0,)))
-
-
-@pytest.mark.slow
-def test_compare_runs_the_tiny_accuracy_plan(tmp_path):
-    "bench/compare.py's accuracy machinery on the sample: n-grams, LSTMs, hybrids and an ensemble, float32, with their parts."
-    env = {**os.environ, "SENTIMENT_NB_CACHE": str(tmp_path/"cache")}
-    command = [sys.executable, str(ROOT/"bench"/"compare.py"), "--plan", "tiny_accuracy", "--out-dir", str(tmp_path/"out")]
-    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=900)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    result = json.loads((tmp_path/"out"/"comparison.json").read_text())
-    runs = {r["name"]: r for r in result["runs"]}
-    assert set(runs) == {"ngram-none-s0", "tiny-none-s1", "tiny-none-s2", "hybrid_tiny-none-s1", "hybrid_tiny-none-s2",
-                         "tiny_ensemble-none-s0"}
-    assert all(r["precision"] in ("float32", "float64") and r["machine"] for r in runs.values())
-    assert runs["tiny-none-s1"]["config"]["bf16"] is False and runs["tiny-none-s1"]["reading"] in ("as trained", "whole")
-    hybrid = runs["hybrid_tiny-none-s1"]
-    assert hybrid["parts"] == ["tiny-none-s1", "ngram-none-s0"] and 0 <= hybrid["weight"] <= 1
-    assert hybrid["valid_accuracy"] >= max(runs["ngram-none-s0"]["valid_accuracy"] - 1e-9, 0)  # w = 0 is the n-grams alone
-    assert runs["tiny_ensemble-none-s0"]["parts"] == ["tiny-none-s1", "tiny-none-s2"]
-    assert "| precision |" in result["markdown"] and "Measured on:" in result["markdown"]
-    assert summarize_runs(result["runs"]) == result["rows"]

@@ -13,7 +13,7 @@ from sentiment_nb.cli import main as cli_main
 from sentiment_nb.config import PRESETS, get_preset
 from sentiment_nb.inference import predict_batch, word_importance
 from sentiment_nb.lstm import ModelConfig, SentimentModel, lstm_trace
-from sentiment_nb.comparison import summarize_runs, train_tfidf_baseline
+from sentiment_nb.comparison import train_tfidf_baseline
 from sentiment_nb.negation import challenge_report, load_challenge_set
 from sentiment_nb.text import load_imdb
 from sentiment_nb.negation_rules import mark_negation
@@ -137,23 +137,6 @@ def test_scope_marking_teaches_a_word_counting_model_that_not_good_is_bad():
     assert "not_good" in scoped.vectorizer.vocabulary_ and "not_good" not in plain.vectorizer.vocabulary_
     sentences = ["This movie is not good.", "It is not interesting at all."]
     assert (scoped.probabilities(sentences) < plain.probabilities(sentences)).all()
-
-
-@pytest.mark.slow
-def test_compare_command_runs_the_tiny_plan_and_resumes(tmp_path):
-    "bench/compare.py end to end on the sample: every run, the table, and a second call that trains nothing."
-    env = {**os.environ, "SENTIMENT_NB_CACHE": str(tmp_path/"cache")}
-    command = [sys.executable, str(ROOT/"bench"/"compare.py"), "--plan", "tiny", "--out-dir", str(tmp_path/"out")]
-    first = subprocess.run(command, capture_output=True, text=True, env=env, timeout=900)
-    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
-    result = json.loads((tmp_path/"out"/"comparison.json").read_text())
-    assert [(r["model"], r["negation"], len(r["seeds"])) for r in result["rows"]] == [
-        ("tfidf", "none", 1), ("tfidf", "scope", 1), ("tiny", "none", 2), ("tiny", "scope", 2), ("tiny_attention", "scope", 1)]
-    assert all(0.5 < r["test_accuracy"][0] <= 1 for r in result["rows"])
-    assert "| tiny | scope | 2 |" in result["markdown"]
-    again = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
-    assert again.returncode == 0 and "started" not in again.stdout
-    assert summarize_runs(result["runs"]) == result["rows"]
 
 
 @pytest.mark.slow
