@@ -18,7 +18,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench import environment  # noqa: E402
+from report import environment, write_json  # noqa: E402
 
 from sentiment_nb.hybrid import Hybrid, save_hybrid, train_ngram_model  # noqa: E402
 from sentiment_nb.sample_model import load_sample_model  # noqa: E402
@@ -59,7 +59,7 @@ def main(argv=None):
     result = {"command": "python bench/ngram_hashing.py " + " ".join(argv if argv is not None else sys.argv[1:]),
               "data": args.data, "train": len(data["train"]), "valid": len(data["valid"]), "rows": rows,
               "machine": environment()}
-    Path(args.out).write_text(json.dumps(result, indent=1))
+    write_json(args.out, result)
     return result
 
 

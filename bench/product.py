@@ -19,7 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench import environment  # noqa: E402
+from report import environment, write_json  # noqa: E402
 
 from sentiment_nb.cli import predict_texts  # noqa: E402
 from sentiment_nb.files import load_split  # noqa: E402
@@ -76,7 +76,7 @@ def main(argv=None):
             print(json.dumps(rows[-1]), flush=True)
     result = {"command": "python bench/product.py " + " ".join(argv if argv is not None else sys.argv[1:]),
               "data": args.data, "long_words": LONG_WORDS, "rows": rows, "machine": environment()}
-    Path(args.out).write_text(json.dumps(result, indent=1))
+    write_json(args.out, result)
     return result
 
 

@@ -16,7 +16,7 @@ from sentiment_nb.config import TrainConfig, get_preset, recipe_id
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT/"bench"
-SCRIPTS = ["bench.py", "bf16_speed.py", "compare.py", "main_command.py", "make_reference.py", "word2vec_study.py"]
+SCRIPTS = sorted(p.name for p in BENCH.glob("*.py") if p.name != "report.py")  # every script; report.py is their library
 sys.path.insert(0, str(BENCH))
 from report import comparison_markdown, lever_rows, summarize_runs  # noqa: E402
 
@@ -165,3 +165,21 @@ def test_main_command_records_what_the_command_printed(tmp_path):
     assert mode["test_accuracy"] == 0.8 and mode["predictions"] == [
         {"label": "Positive", "probability": 0.93, "text": "This movie is amazing!"}]
     assert result["command"] == stand_in and result["environment"]["cores"] >= 1
+
+
+def test_ngram_hashing_measures_each_setting_on_validation(tmp_path):
+    run("ngram_hashing.py", "--settings", "hashed 2^20", "--out", tmp_path/"hashing.json", tmp_path=tmp_path)
+    result = json.loads((tmp_path/"hashing.json").read_text())
+    row = result["rows"]["hashed 2^20"]
+    assert row["columns"] == 2**20 and 0.5 < row["valid_accuracy"] <= 1 and row["load_and_predict_seconds"] > 0
+    assert row["valid_accuracy"] == max(row["valid_accuracy_by_C"].values()) and 0 < row["ngram_part_mb"] < 10
+    assert result["valid"] == 400 and result["machine"]["cores"] >= 1
+
+
+@pytest.mark.slow
+def test_product_scores_saved_model_directories(tmp_path):
+    run("product.py", "--out", tmp_path/"product.json", tmp_path=tmp_path)
+    row, = json.loads((tmp_path/"product.json").read_text())["rows"]
+    assert row["kind"] == "TrainedModel" and row["reading"] == "trained" and row["test_n"] == 1000
+    assert 0.5 < row["test_accuracy"] <= 1 and 0 <= row["challenge_accuracy"] <= 1 and 0 < row["tutorial_sentence_p"] < 1
+    assert row["long_reviews_n"] > 0 and 0 <= row["long_reviews_whole_accuracy"] <= 1
