@@ -16,7 +16,8 @@ from sentiment_nb.config import TrainConfig, get_preset, recipe_id
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT/"bench"
-SCRIPTS = sorted(p.name for p in BENCH.glob("*.py") if p.name != "report.py")  # every script; report.py is their library
+LIBRARIES = ("report.py", "plans.py", "runs.py")  # what the scripts import: not scripts themselves
+SCRIPTS = sorted(p.name for p in BENCH.glob("*.py") if p.name not in LIBRARIES)  # every script
 sys.path.insert(0, str(BENCH))
 from report import comparison_markdown, lever_rows, summarize_runs  # noqa: E402
 
