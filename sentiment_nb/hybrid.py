@@ -76,7 +76,9 @@ class NGramModel(TextModel):
     def logits(self, texts) -> np.ndarray: return self.vectorizer.transform(list(texts)) @ self.weights + self.bias  # [texts]
     @property
     def negation(self) -> str: return self.settings.negation
-    def __repr__(self): return f"NGramModel({len(self.weights):,} columns, C={self.c}, {self.settings})"
+    @property
+    def num_features(self) -> int: return len(self.weights)  # n-grams (exact vocabulary) or hashed columns
+    def __repr__(self): return f"NGramModel({self.num_features:,} columns, C={self.c}, {self.settings})"
 
 def train_ngram_model(data,  # a DatasetDict with train and valid splits
                       negation: str = "none", ngrams: tuple = (1, 3), min_df: int = 1,  # see `NGramSettings`
