@@ -1,0 +1,113 @@
+"""The notebooks the site shows: which ones, run offline in a copy of the repository, and made fit to read.
+
+Used by scripts/build_site.py. A lesson runs whole, worked solutions included (later cells may use an
+answer), in a temporary copy of nbs/ with cwd = that copy, so nbs/ stays clean. Then the page drops what
+a reader must not see: each solution goes (nbgrader's ClearSolutions, as scripts/make_student_notebooks.py
+applies it), the answer cell's outputs go with it, and a check cell shows a one-line note instead of the
+verdict it gave the worked solution. nbdev's set-up cells (`#| hide`, `#| default_exp`) are hidden and its
+`#| ...` directives dropped from the code shown.
+"""
+import copy
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from lesson_size import core_lessons
+from make_student_notebooks import clear_solutions
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE_NOTEBOOK = "[0-9][0-9]*.ipynb"  # numbered lessons and appendices; nbs/checks/ and 09_checks are API, not pages
+SKIPPED = {"09_checks.ipynb"}  # the checks' own notebook: its functions appear on the API page of sentiment_nb.checks
+KERNEL_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
+              "SENTIMENT_NB_BF16": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}  # draw inline, not into Agg
+CHECK_NOTE = "Run this cell in Jupyter to check your answer (the worked solution is in the teacher's copy)."
+HIDDEN = ("#| hide", "#| default_exp")
+
+
+def page_notebooks(nbs: Path = ROOT/"nbs") -> list[Path]:
+    "The numbered notebooks of `nbs` the site shows, in the course's order: 00_text, 00a_files, ... 10_teachers_guide."
+    return sorted(p for p in Path(nbs).glob(PAGE_NOTEBOOK) if p.name not in SKIPPED)  # '02_' < '02a_' < '02p_'
+
+
+def is_core(path: Path) -> bool:
+    "Whether `path` is a core lesson (scripts/lesson_size.py decides), not an appendix."
+    return Path(path).name in {p.name for p in core_lessons()}
+
+
+def source_key(notebook: Path) -> str:
+    "A hash of what a notebook's outputs depend on: the notebook, the package's code and the bench results it prints."
+    digest = hashlib.sha256(notebook.read_bytes())
+    for path in sorted([*(ROOT/"sentiment_nb").rglob("*.py"), *(ROOT/"bench").rglob("*.json")]):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def make_workspace(work: Path) -> Path:
+    "A copy of what the notebooks read (nbs/, scripts/, bench/, README.md) in `work`; returns its nbs/ folder."
+    shutil.copytree(ROOT/"nbs", work/"nbs")
+    shutil.copytree(ROOT/"scripts", work/"scripts", ignore=shutil.ignore_patterns("node_modules"))
+    if (ROOT/"bench").is_dir(): shutil.copytree(ROOT/"bench", work/"bench")
+    for name in ("README.md", "settings.ini"): shutil.copy(ROOT/name, work/name)
+    return work/"nbs"
+
+
+def execute(notebook: Path, timeout: int = 1800) -> nbformat.NotebookNode:
+    "Run `notebook` (in the workspace copy) in a fresh kernel with cwd = its folder, keeping the widgets' state."
+    from nbclient import NotebookClient
+    nb = nbformat.read(notebook, as_version=4)
+    env = {**os.environ, **KERNEL_ENV, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
+                   resources={"metadata": {"path": str(notebook.parent)}}).execute(env=env)
+    return nb
+
+
+def executed(notebook: Path, cache: Path | None) -> tuple[nbformat.NotebookNode, bool]:
+    "`notebook` run (or read from `cache` when nothing it depends on changed): (notebook, whether it came from the cache)."
+    cached = cache/f"{notebook.stem}.{source_key(ROOT/'nbs'/notebook.name)}.ipynb" if cache else None
+    if cached and cached.is_file(): return nbformat.read(cached, as_version=4), True
+    nb = execute(notebook)
+    if cached:
+        cache.mkdir(parents=True, exist_ok=True)
+        for old in cache.glob(f"{notebook.stem}.*.ipynb"): old.unlink()
+        nbformat.write(nb, cached)
+    return nb, False
+
+
+def _shown_source(source: str) -> str:
+    "A code cell's source without nbdev's `#| ...` directive lines."
+    return "\n".join(l for l in source.splitlines() if not l.startswith("#|")).strip("\n")
+
+
+def for_readers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    "A copy of the executed `nb` as the site shows it: no solutions, no set-up cells, a note under each check."
+    nb = clear_solutions(copy.deepcopy(nb))
+    cells = []
+    for cell in nb.cells:
+        grading = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code":
+            if cell.source.lstrip().startswith(HIDDEN): continue
+            cell.source = _shown_source(cell.source)
+            if grading.get("solution"): cell.outputs = []
+            elif grading.get("grade"):
+                cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=CHECK_NOTE)]
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+def solution_texts(notebook: Path) -> list[str]:
+    "The worked solutions of `notebook`: each text between `### BEGIN SOLUTION` and `### END SOLUTION` (for the tests)."
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    found = []
+    for cell in cells:
+        text = "".join(cell["source"])
+        while "### BEGIN SOLUTION" in text:
+            start = text.index("### BEGIN SOLUTION") + len("### BEGIN SOLUTION")
+            end = text.index("### END SOLUTION", start)
+            found.append(text[start:end].strip())
+            text = text[end:]
+    return found
