@@ -74,7 +74,7 @@ def lesson_links(names: list[str], executed: dict) -> list[dict]:
     links = []
     for name in names:
         stem, core = Path(name).stem, notebooks.is_core(Path(name))
-        links.append({"name": name, "stem": stem, "title": notebook_title(executed[name], stem), "href": f"{stem}.html",
+        links.append({"name": name, "stem": stem, "title": f"{stem.split('_')[0]} {notebook_title(executed[name], stem)}", "href": f"{stem}.html",
                       "core": core, "slides": f"slides/{stem}.html" if core else None})
     return links
 

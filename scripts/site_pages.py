@@ -71,6 +71,12 @@ def modules(package: str = "sentiment_nb") -> list[str]:
     return sorted(n for n in names if hasattr(importlib.import_module(n), "__all__"))
 
 
+def _markdown(text: str) -> str:
+    "HTML of a docstring or docment, which use Markdown's `code` spans."
+    import mistune
+    return mistune.create_markdown(escape=True)(text)  # escape: a docstring's "<br />" is text, not a tag
+
+
 def _parameters_table(obj) -> str:
     "An HTML table of `obj`'s parameters: name, annotation, default and docment (fastcore.docments)."
     from fastcore.docments import docments
@@ -78,9 +84,9 @@ def _parameters_table(obj) -> str:
     except (TypeError, ValueError, OSError): return ""
     rows = [(n, p) for n, p in params.items() if n not in ("return", "self")]
     if not rows: return ""
-    show = lambda v: "" if v is inspect._empty or v is None else html.escape(getattr(v, "__name__", None) or str(v))
+    show = lambda v: "" if v in (inspect._empty, None, type(None)) else html.escape(getattr(v, "__name__", None) or str(v))
     cells = "".join(f"<tr><td><code>{html.escape(n)}</code></td><td>{show(p['anno'])}</td><td>{show(p['default'])}</td>"
-                    f"<td>{html.escape(p['docment'] or '')}</td></tr>" for n, p in rows)
+                    f"<td>{_markdown(p['docment'] or '')}</td></tr>" for n, p in rows)
     return f"<table><tr><th>parameter</th><th>type</th><th>default</th><th>meaning</th></tr>{cells}</table>"
 
 
@@ -92,7 +98,7 @@ def _entry(name: str, obj) -> str:
     doc = inspect.getdoc(obj) if (callable(obj) or inspect.isclass(obj)) else None
     head = f"<pre><code>{kind} {html.escape(name)}{html.escape(signature)}</code></pre>" if kind else f"<pre><code>{html.escape(name)} = {html.escape(repr(obj))[:300]}</code></pre>"
     return f'<section id="{html.escape(name)}"><h3>{html.escape(name)}</h3>{head}' + \
-           (f"<p>{html.escape(doc)}</p>" if doc else "") + (_parameters_table(obj) if callable(obj) else "") + "</section>"
+           (_markdown(doc) if doc else "") + (_parameters_table(obj) if callable(obj) else "") + "</section>"
 
 
 def api_page(module_name: str) -> str:
@@ -100,7 +106,7 @@ def api_page(module_name: str) -> str:
     module = importlib.import_module(module_name)
     summary = (inspect.getdoc(module) or "").split("\n\n")[0]
     items = "\n".join(_entry(n, getattr(module, n)) for n in module.__all__)
-    return page(module_name, f"<h1><code>{module_name}</code></h1><p>{html.escape(summary)}</p>\n{items}", root="../")
+    return page(module_name, f"<h1><code>{module_name}</code></h1>{_markdown(summary)}\n{items}", root="../")
 
 
 def contents_page(title: str, description: str, lessons: list[dict], apis: list[str], address: str) -> str:
@@ -108,7 +114,8 @@ def contents_page(title: str, description: str, lessons: list[dict], apis: list[
     rows = "".join(f'<li><a href="{l["href"]}">{html.escape(l["title"])}</a> <span class="tag {"core" if l["core"] else ""}">'
                    f'{"core lesson" if l["core"] else "appendix"}</span>' + (f' · <a href="{l["slides"]}">slides</a>' if l.get("slides") else "")
                    + "</li>\n" for l in lessons)
-    api = "".join(f'<li><a href="api/{m}.html"><code>{m}</code></a></li>\n' for m in apis)
+    summary = lambda m: html.escape((inspect.getdoc(importlib.import_module(m)) or "").split("\n")[0])
+    api = "".join(f'<li><a href="api/{m}.html"><code>{m}</code></a> {summary(m)}</li>\n' for m in apis)
     first = f'<p><a rel="next" href="{lessons[0]["href"]}">Start with {html.escape(lessons[0]["title"])} &rarr;</a></p>' if lessons else ""
     body = (f"<h1>{html.escape(title)}</h1><p>{html.escape(description)}</p><p>Published at <a href=\"{address}\">{address}</a>; "
             "every page was run on the sample that ships with the package, so it reads without a kernel.</p>"

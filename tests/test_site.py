@@ -7,6 +7,7 @@ widget. Following "next" from the contents page reaches every lesson in the cour
 of an exercise is visible on any lesson page or slide. Slow (it runs every notebook): marked `slow`.
 Needs Chromium and playwright like tests/test_browser.py, and the site's assets (`npm ci --prefix scripts/site_assets`);
 without them it skips, unless SENTIMENT_NB_REQUIRE_BROWSER=1 (as in CI), which makes a skip a failure.
+SENTIMENT_NB_SITE_CACHE=DIR reuses (and fills) a cache of executed notebooks, for a quick rerun while editing the site.
 """
 import json
 import os
@@ -45,7 +46,8 @@ def site(tmp_path_factory) -> Path:
         if REQUIRED: pytest.fail(f"SENTIMENT_NB_REQUIRE_BROWSER=1 but {missing}.")
         pytest.skip(f"site test skipped: {missing}")
     out = tmp_path_factory.mktemp("site")/"site"
-    result = build_site.build(out, cache=None)
+    cache = os.environ.get("SENTIMENT_NB_SITE_CACHE")  # a folder of executed notebooks to reuse; unset (CI): run them all
+    result = build_site.build(out, cache=Path(cache) if cache else None)
     print(f"site built: {result['pages']} pages in {result['seconds']} s")
     return out
 
@@ -150,3 +152,10 @@ def test_api_pages_document_every_export(site):
         text = (site/"api"/f"{module}.html").read_text()
         missing = [name for name in __import__(module, fromlist=["__all__"]).__all__ if f'id="{name}"' not in text]
         assert not missing, f"api/{module}.html lacks {missing}"
+
+
+def test_readme_links_the_site_and_the_workflow_builds_it_with_the_same_command():
+    assert build_site.site_address() in (ROOT/"README.md").read_text(encoding="utf-8")
+    workflow = (ROOT/".github"/"workflows"/"pages.yml").read_text(encoding="utf-8")
+    assert "python scripts/build_site.py --out site" in workflow and "actions/deploy-pages" in workflow
+    assert "python scripts/build_site.py --out site" in (ROOT/"README.md").read_text(encoding="utf-8")
