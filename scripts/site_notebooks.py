@@ -55,14 +55,22 @@ def make_workspace(work: Path) -> Path:
     return work/"nbs"
 
 
-def execute(notebook: Path, timeout: int = 1800) -> nbformat.NotebookNode:
-    "Run `notebook` (in the workspace copy) in a fresh kernel with cwd = its folder, keeping the widgets' state."
+def execute(notebook: Path, timeout: int = 300, tries: int = 2) -> nbformat.NotebookNode:
+    """Run `notebook` (in the workspace copy) in a fresh kernel with cwd = its folder, keeping the widgets' state.
+    A cell that has not answered in `timeout` seconds (nbclient with ipywidgets can lose a reply and wait forever,
+    jupyter/nbclient#312) stops that run, and the notebook runs again in a new kernel, at most `tries` times in all."""
     from nbclient import NotebookClient
-    nb = nbformat.read(notebook, as_version=4)
+    from nbclient.exceptions import CellTimeoutError
     env = {**os.environ, **KERNEL_ENV, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
-                   resources={"metadata": {"path": str(notebook.parent)}}).execute(env=env)
-    return nb
+    for attempt in range(1, tries + 1):
+        nb = nbformat.read(notebook, as_version=4)
+        try:
+            NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
+                           resources={"metadata": {"path": str(notebook.parent)}}).execute(env=env)
+            return nb
+        except CellTimeoutError:
+            if attempt == tries: raise
+            print(f"  {notebook.name}: a cell gave no answer in {timeout} s; running the notebook again", flush=True)
 
 
 def executed(notebook: Path, cache: Path | None) -> tuple[nbformat.NotebookNode, bool]:

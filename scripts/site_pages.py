@@ -31,6 +31,7 @@ def copy_assets(out: Path) -> None:
     shutil.copytree(Path(jupyter_server_mathjax.__file__).parent/"static", assets/"mathjax")
     shutil.copytree(manager/"dist", assets/"html-manager", ignore=shutil.ignore_patterns("*.map", "*amd.js"))
     shutil.copy(manager/"package.json", assets/"html-manager")  # its licence (BSD-3-Clause) and version
+    shutil.copy(NODE_MODULES/"@fortawesome"/"fontawesome-free"/"LICENSE.txt", assets/"html-manager"/"fontawesome-LICENSE.txt")
     for part in ("dist", "plugin/notes", "LICENSE"):
         copy = shutil.copytree if (reveal/part).is_dir() else shutil.copy
         (assets/"reveal"/part).parent.mkdir(parents=True, exist_ok=True)
