@@ -92,7 +92,9 @@ def _shown_source(source: str) -> str:
 
 def for_readers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     "A copy of the executed `nb` as the site shows it: no solutions, no set-up cells, a note under each check."
-    nb = clear_solutions(copy.deepcopy(nb))
+    nb = copy.deepcopy(nb)
+    if any(c.metadata.get("nbgrader", {}).get("solution") for c in nb.cells):  # the teacher's guide quotes the markers
+        nb = clear_solutions(nb)
     cells = []
     for cell in nb.cells:
         grading = cell.metadata.get("nbgrader", {})
