@@ -4,20 +4,21 @@ Used by scripts/build_site.py. A lesson runs whole, worked solutions included (l
 answer), in a temporary copy of nbs/ with cwd = that copy, so nbs/ stays clean. Then the page drops what
 a reader must not see: each solution goes (nbgrader's ClearSolutions, as scripts/make_student_notebooks.py
 applies it), the answer cell's outputs go with it, and a check cell shows a one-line note instead of the
-verdict it gave the worked solution. nbdev's set-up cells (`#| hide`, `#| default_exp`) are hidden and its
+verdict it gave the worked solution; a solution printed in an output (the teacher's guide quotes one) becomes
+the stub. nbdev's set-up cells (`#| hide`, `#| default_exp`) are hidden and its
 `#| ...` directives dropped from the code shown.
 """
 import copy
 import hashlib
-import json
 import os
+import re
 import shutil
 from pathlib import Path
 
 import nbformat
 
 from lesson_size import core_lessons
-from make_student_notebooks import clear_solutions
+from make_student_notebooks import CODE_STUB, clear_solutions, exercise_cells
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_NOTEBOOK = "[0-9][0-9]*.ipynb"  # numbered lessons and appendices; nbs/checks/ and 09_checks are API, not pages
@@ -26,6 +27,7 @@ KERNEL_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "HF_HUB_OFFLINE": 
               "SENTIMENT_NB_BF16": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}  # draw inline, not into Agg
 CHECK_NOTE = "Run this cell in Jupyter to check your answer (the worked solution is in the teacher's copy)."
 HIDDEN = ("#| hide", "#| default_exp")
+SOLUTION_REGION = re.compile(r"### BEGIN SOLUTION.*?### END SOLUTION", re.S)  # as printed in an output (the teacher's guide)
 
 
 def page_notebooks(nbs: Path = ROOT/"nbs") -> list[Path]:
@@ -90,6 +92,14 @@ def _shown_source(source: str) -> str:
     return "\n".join(l for l in source.splitlines() if not l.startswith("#|")).strip("\n")
 
 
+def _clear_printed_solutions(output: dict) -> None:
+    "Replace, in a text output, each quoted solution region by the stub a student sees (the teacher's guide prints one)."
+    stub = lambda text: SOLUTION_REGION.sub(CODE_STUB["python"], text if isinstance(text, str) else "".join(text))
+    if "text" in output: output["text"] = stub(output["text"])
+    for mime in ("text/plain", "text/html", "text/markdown"):
+        if mime in output.get("data", {}): output["data"][mime] = stub(output["data"][mime])
+
+
 def for_readers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     "A copy of the executed `nb` as the site shows it: no solutions, no set-up cells, a note under each check."
     nb = copy.deepcopy(nb)
@@ -104,20 +114,17 @@ def for_readers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             if grading.get("solution"): cell.outputs = []
             elif grading.get("grade"):
                 cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=CHECK_NOTE)]
+        for output in cell.get("outputs", []): _clear_printed_solutions(output)
         cells.append(cell)
     nb.cells = cells
     return nb
 
 
 def solution_texts(notebook: Path) -> list[str]:
-    "The worked solutions of `notebook`: each text between `### BEGIN SOLUTION` and `### END SOLUTION` (for the tests)."
-    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    "The worked solutions of `notebook`: the text between `### BEGIN SOLUTION` and `### END SOLUTION` of each answer cell."
     found = []
-    for cell in cells:
+    for cell in exercise_cells(Path(notebook)):
+        if not cell["metadata"]["nbgrader"].get("solution"): continue
         text = "".join(cell["source"])
-        while "### BEGIN SOLUTION" in text:
-            start = text.index("### BEGIN SOLUTION") + len("### BEGIN SOLUTION")
-            end = text.index("### END SOLUTION", start)
-            found.append(text[start:end].strip())
-            text = text[end:]
+        found += [part.split("### END SOLUTION")[0].strip() for part in text.split("### BEGIN SOLUTION")[1:]]
     return found
