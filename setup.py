@@ -37,7 +37,7 @@ setuptools.setup(
     package_data={cfg["lib_name"]: ["data/imdb_sample/README.md", "data/imdb_sample/plain_text/*.parquet", "data/challenge/*.csv", "data/sample_model/*"]},
     include_package_data=True,
     install_requires=cfg["requirements"].split(),
-    extras_require={"dev": cfg["dev_requirements"].split()},
+    extras_require={"dev": cfg["dev_requirements"].split(), "docs": cfg["docs_requirements"].split()},  # docs: scripts/build_site.py
     entry_points={"console_scripts": cfg["console_scripts"].split()},
     zip_safe=False,
 )

@@ -32,9 +32,10 @@ from lesson_size import core_lessons, lesson_prefix
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "sentiment_nb"  # the nbgrader assignment name: one assignment holds every lesson
-NBGRADER_CONFIG = '''c = get_config()
+CODE_STUB = {"python": "# YOUR CODE HERE"}  # no NotImplementedError: Run All reaches every check
+NBGRADER_CONFIG = f'''c = get_config()
 c.CourseDirectory.course_id = "sentiment_nb"
-c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE"}  # no NotImplementedError: Run All reaches every check
+c.ClearSolutions.code_stub = {CODE_STUB!r}
 c.ClearSolutions.enforce_metadata = True  # a solution region outside a solution cell is an error
 c.Execute.timeout = 600  # seconds per cell when autograding: some lessons train a small model for a while
 '''
@@ -44,6 +45,12 @@ def exercise_cells(notebook: Path) -> list[dict]:
     "The nbgrader cells of `notebook`: answer (solution) cells and check (grade) cells, in order."
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     return [c for c in cells if "nbgrader" in c.get("metadata", {})]
+
+
+def clear_solutions(nb):
+    "`nb` (an nbformat notebook) with each worked solution replaced by the stub, as nbgrader's ClearSolutions does it."
+    from nbgrader.preprocessors import ClearSolutions
+    return ClearSolutions(code_stub=CODE_STUB, enforce_metadata=True).preprocess(nb, {})[0]
 
 
 def make_course(course: Path, lessons: list[Path]) -> Path:
