@@ -17,9 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_IMDB = Path(os.environ.get("SENTIMENT_NB_FULL_DATA", ROOT.parent/"shared"/"data"/"imdb"))
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: runs every notebook or trains for minutes (tests/test_site.py); deselect with -m 'not slow'")
-
 
 @pytest.fixture(scope="session")
 def sample_data() -> DatasetDict:
