@@ -7,7 +7,7 @@ import torch
 from sentiment_nb.figures import padded_batch_layout, plot_history
 from sentiment_nb.lstm import ModelConfig, SentimentModel
 from sentiment_nb.packing import packed_forward, packed_states
-from sentiment_nb.speed import lever_rows, time_steps
+from sentiment_nb.speed import time_steps
 from sentiment_nb.tokenizer import train_tokenizer
 
 
@@ -29,16 +29,10 @@ def test_packing_gives_our_models_states(bidirectional):
         with pytest.raises(ValueError, match="plain model only"): packed_forward(model, ids, lengths)
 
 
-def test_time_steps_interleaves_and_lever_rows_compare_with_the_base():
+def test_time_steps_interleaves_warm_up_and_rounds():  # lever_rows: tests/test_bench.py
     calls = []
     means = time_steps({"a": lambda: calls.append("a") or 1.0, "b": lambda: calls.append("b") or 3.0}, rounds=2, per_round={"a": 1, "b": 2})
     assert means == {"a": 1.0, "b": 3.0} and calls == ["a", "b", "a", "b", "b", "a", "b", "b"]  # warm-up, then round by round
-    run = lambda model, lr, test: {"model": model, "config": {"lr": lr, "seed": 1}, "valid_accuracy": 0.8, "test_accuracy": test,
-                                   "train_minutes": 1.0}
-    rows = lever_rows([run("fast2", 1e-3, 0.90), run("higher_lr", 2e-3, 0.91)])
-    assert rows[0]["changed"] == "(the base)" and rows[1]["changed"] == {"lr": 2e-3}
-    assert rows[1]["test_gain"] == pytest.approx(0.01)
-    with pytest.raises(ValueError, match="base first"): lever_rows([run("higher_lr", 2e-3, 0.91)])
 
 
 def test_figures_lay_out_the_padded_batch_and_plot_the_history():

@@ -39,8 +39,8 @@ def test_no_module_over_300_lines():
 
 def test_the_command_line_trains_through_the_recipe():
     from sentiment_nb import cli
-    source = inspect.getsource(cli.train_command)
-    assert "train_recipe(" in source and "resume_recipe(" in source and "fit_sentiment_model" not in source
+    source = inspect.getsource(cli._train_lstm)  # train_command's training step
+    assert "_train_lstm(" in inspect.getsource(cli.train_command) and "train_recipe(" in source and "resume_recipe(" in source and "fit_sentiment_model" not in source
 
 
 def test_the_recipe_composes_the_appendices_callbacks(tmp_path):
