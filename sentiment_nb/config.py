@@ -89,8 +89,9 @@ PRESETS = {
                         word2vec_epochs=2, epochs=3, batch_size=16, lr=3e-3),
 }
 
-HYBRID_PRESETS = {"hybrid": ("fast", {"n_features": 2**20})}  # an LSTM preset, and the settings of the n-gram model
-# mixed with it (`train_ngram_model`, appendix 07a; hashed n-grams, measured by bench/ngram_hashing.py)
+HYBRID_PRESETS = {"hybrid": ("fast", {"n_features": None})}  # an LSTM preset, and the settings of the n-gram model
+# mixed with it (`train_ngram_model`, appendix 07a): the exact vocabulary, chosen on the hybrid's validation accuracy
+# over 2**20 hashed columns (bench/hybrid_ngram_choice.py)
 
 def get_preset(name: str,  # one of PRESETS
                **overrides):  # fields to change, e.g. epochs=1

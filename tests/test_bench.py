@@ -184,3 +184,12 @@ def test_product_scores_saved_model_directories(tmp_path):
     assert row["kind"] == "TrainedModel" and row["reading"] == "trained" and row["test_n"] == 1000
     assert 0.5 < row["test_accuracy"] <= 1 and 0 <= row["challenge_accuracy"] <= 1 and 0 < row["tutorial_sentence_p"] < 1
     assert row["long_reviews_n"] > 0 and 0 <= row["long_reviews_whole_accuracy"] <= 1
+
+
+@pytest.mark.slow
+def test_hybrid_ngram_choice_scores_test_only_for_the_validation_winner(tmp_path):
+    run("hybrid_ngram_choice.py", "--out", tmp_path/"choice.json", tmp_path=tmp_path)
+    result = json.loads((tmp_path/"choice.json").read_text())
+    assert set(result["rows"]) == {"exact", "hashed 2^20"} and result["chosen_test"]["n"] == 1000
+    assert result["rows"][result["chosen"]]["valid_accuracy"] == max(r["valid_accuracy"] for r in result["rows"].values())
+    assert all(0 <= r["weight"] <= 1 and r["reading"] in ("trained", "whole") for r in result["rows"].values())

@@ -70,10 +70,11 @@ def hybrid_dir(tmp_path_factory):
 
 def test_hybrid_is_one_directory_of_safetensors_and_json(hybrid_dir):
     out, summary = hybrid_dir
-    assert sorted(p.name for p in out.iterdir()) == ["config.json", "model.safetensors", "ngram.safetensors", "tokenizer.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["config.json", "model.safetensors", "ngram.safetensors",
+                                                      "ngram_vocabulary.json", "tokenizer.json"]
     config = json.loads((out/"config.json").read_text())
     assert config["kind"] == "hybrid" and config["format_version"] == 3 and config["hybrid"]["weight"] == summary["weight"]
-    assert config["hybrid"]["ngram"]["n_features"] == 2**20 and config["metrics"]["validation"]["seed"] == 42
+    assert config["hybrid"]["ngram"]["n_features"] is None and config["metrics"]["validation"]["seed"] == 42
     assert config["reading"] == {"whole": None}.get(summary["reading"], summary["reading"])
 
 
