@@ -10,7 +10,6 @@ back. Writes bench/ngram_hashing.json (or --out): validation accuracy, training 
 disk, and the time `load_model` takes to read the whole directory and classify one sentence, with the machine.
 """
 import argparse
-import json
 import sys
 import tempfile
 import time

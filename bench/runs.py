@@ -17,10 +17,12 @@ def accuracy(logits, labels) -> float:
     return float(((np.asarray(logits) > 0) == np.asarray(labels)).mean())
 
 
-def choose_reading(logits) -> tuple[str, dict]:
-    "The reading whose validation accuracy is higher (ties: as trained); `logits(max_length)` gives the validation logits."
-    valid = {reading: logits(max_length) for reading, max_length in READINGS.items()}
-    return ("whole" if valid["whole"] > valid["as trained"] else "as trained"), valid
+def chosen_reading(model, valid):
+    "recipe.choose_reading (05h) on `valid`, its readings named as the results name them: (model, 'as trained' or 'whole', by reading)."
+    from sentiment_nb.recipe import choose_reading
+    model, by_reading = choose_reading(model, valid)
+    name = {"trained": "as trained", "whole": "whole"}
+    return model, name["whole" if model.reading is None else model.reading], {name[r]: a for r, a in by_reading.items()}
 
 
 def scores(probabilities, challenge) -> dict:
@@ -87,9 +89,7 @@ def ensemble_result(name: str, data, challenge, out: Path) -> dict:
     from sentiment_nb.hybrid import Ensemble
     rows = [json.loads((out/"runs"/p/"result.json").read_text()) for p in parts(name)]
     members = [saved_model(out, p) for p in parts(name)]
-    valid = data["valid"]
-    reading, by_reading = choose_reading(lambda max_length: accuracy(Ensemble(members, max_length).logits(valid["text"]), valid["label"]))
-    ensemble = Ensemble(members, READINGS[reading])
+    ensemble, reading, by_reading = chosen_reading(Ensemble(members), data["valid"])
     return {"test_accuracy": accuracy(ensemble.logits(data["test"]["text"]), data["test"]["label"]),
             "valid_accuracy": by_reading[reading], "reading": reading, "valid_by_reading": by_reading, **scores(ensemble.probabilities, challenge),
             "train_minutes": round(sum(r["train_minutes"] for r in rows), 2), "prepare_minutes": rows[0].get("prepare_minutes", 0),
@@ -108,9 +108,8 @@ def lstm_result(name: str, data, challenge, out: Path) -> dict:
     start = time.perf_counter()
     preset, config = train_config(*parse_name(name))
     trained = train_recipe(data, config, progress=False, log=print)
-    valid = data["valid"]
-    reading, by_reading = choose_reading(lambda max_length: accuracy(lstm_logits(trained, valid["text"], max_length), valid["label"]))
-    test = accuracy(lstm_logits(trained, data["test"]["text"], READINGS[reading]), data["test"]["label"])  # the one test score
+    trained, reading, by_reading = chosen_reading(trained, data["valid"])
+    test = accuracy(lstm_logits(trained, data["test"]["text"], trained.reading), data["test"]["label"])  # the one test score
     # a rerun after a crash replaces the half-finished run's own model: it has no result.json yet
     save_model(out/"runs"/name/"model", trained, metrics={"test_accuracy": test}, overwrite=True)
     to_saved_model = (time.perf_counter() - start) / 60  # loading the data, tokenizer, Word2Vec, training, scoring, saving

@@ -129,8 +129,7 @@ class TrainingState:
     def next_epoch(self, epoch_rng: torch.Tensor) -> "TrainingState":  # the state at the start of the following epoch
         return TrainingState(self.epoch + 1, history=list(self.history), epoch_rng=epoch_rng)
 
-class CancelBatch(Exception):
-    "Raised by a callback's `before_batch` to skip the batch."
+class CancelBatch(Exception): "Raised by a callback's `before_batch` to skip the batch."
 
 class Callback:
     "Acts at some of the `Learner`'s events: give it methods named after them, taking the learner."
@@ -242,6 +241,7 @@ class ProgressBar(Callback):
         self.bar = tqdm(total=learn.steps, initial=learn.state.step, desc=f"epoch {learn.state.epoch}", leave=False)
     def after_batch(self, learn): self.bar.update()
     def after_epoch(self, learn): self.bar.close()
+    def after_fit(self, learn): getattr(self, "bar", None) is None or self.bar.close()  # after an error mid-epoch, too
 
 # %% ../nbs/05_training.ipynb #0a1b2c3d
 def train_model(model: nn.Module,  # a SentimentModel (05a's DeviceCallback may move it)

@@ -168,6 +168,22 @@ def test_main_command_records_what_the_command_printed(tmp_path):
     assert result["command"] == stand_in and result["environment"]["cores"] >= 1
 
 
+@pytest.mark.slow
+def test_validation_split_compares_both_draws_on_the_same_models(tmp_path):
+    run("validation_split.py", "--block-size", "50", "--out", tmp_path/"split.json", tmp_path=tmp_path)
+    result = json.loads((tmp_path/"split.json").read_text())
+    assert result["train"] == 4000 and result["valid"] == 400 and set(result["summary"]) == {"random", "blocks"}
+    models = result["models"]
+    assert len(models) == 2 * 3 * 2 * 4 and all(0.5 < m["valid_accuracy"] <= 1 and 0.5 < m["test_accuracy"] <= 1 for m in models)
+    for split, by_seed in result["summary"].items():
+        row = by_seed["42"]
+        mine = [m for m in models if m["split"] == split]
+        assert row["models"] == 24 and row["best_test_accuracy"] == max(m["test_accuracy"] for m in mine)
+        assert row["picked_test_accuracy"] == max(mine, key=lambda m: m["valid_accuracy"])["test_accuracy"]
+        assert -1 <= row["spearman"] <= 1 and row["regret"] >= 0
+    assert result["neighbour_overlap"]["gap 1"] >= 0 and "random pairs" in result["neighbour_overlap"]
+
+
 def test_ngram_hashing_measures_each_setting_on_validation(tmp_path):
     run("ngram_hashing.py", "--settings", "hashed 2^20", "--out", tmp_path/"hashing.json", tmp_path=tmp_path)
     result = json.loads((tmp_path/"hashing.json").read_text())
@@ -179,11 +195,17 @@ def test_ngram_hashing_measures_each_setting_on_validation(tmp_path):
 
 @pytest.mark.slow
 def test_product_scores_saved_model_directories(tmp_path):
-    run("product.py", "--out", tmp_path/"product.json", tmp_path=tmp_path)
-    row, = json.loads((tmp_path/"product.json").read_text())["rows"]
+    from sentiment_nb.sample_model import sample_model_dir
+    twice = [sample_model_dir()] * 2  # an ensemble of one model twice: the model itself
+    run("product.py", "--ensemble", *twice, "--out", tmp_path/"product.json", tmp_path=tmp_path)
+    row, ensemble = json.loads((tmp_path/"product.json").read_text())["rows"]
     assert row["kind"] == "TrainedModel" and row["reading"] == "trained" and row["test_n"] == 1000
     assert 0.5 < row["test_accuracy"] <= 1 and 0 <= row["challenge_accuracy"] <= 1 and 0 < row["tutorial_sentence_p"] < 1
     assert row["long_reviews_n"] > 0 and 0 <= row["long_reviews_whole_accuracy"] <= 1
+    assert ensemble["kind"] == "Ensemble" and set(ensemble["valid_by_reading"]) == {"trained", "whole"}
+    assert ensemble["reading"] == max(ensemble["valid_by_reading"], key=ensemble["valid_by_reading"].get)
+    if ensemble["reading"] == row["reading"]:  # the same reading: the same scores
+        assert ensemble["test_accuracy"] == pytest.approx(row["test_accuracy"], abs=1e-3)
 
 
 @pytest.mark.slow

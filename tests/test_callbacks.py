@@ -3,6 +3,7 @@ import ast
 import inspect
 from pathlib import Path
 
+import pytest
 import torch
 
 from sentiment_nb import training
@@ -71,3 +72,22 @@ def test_events_run_in_order_and_a_callback_can_skip_a_batch(small_data, tiny_tr
     assert seen[0] == "before_fit" and seen[1] == "before_epoch" and seen[-2:] == ["after_epoch", "after_fit"]
     assert seen.count("after_batch") == steps - 1 and seen.count("before_batch") == steps - 1  # the spy runs after the skip
     assert learner.state.epoch == 2 and learner.state.history == []  # no Recorder: no history
+
+
+def test_the_progress_bar_is_closed_when_training_stops_on_an_error(small_data, tiny_trained):
+    "An error mid-epoch (here a callback's, as a bad batch would raise) leaves no open bar behind; one before any epoch, no new error."
+    tokenizer = tiny_trained.tokenizer
+    split = encode_split(tokenizer, small_data["train"].select(range(64)), 32)
+    config = get_preset("tiny", epochs=1, min_steps=0)
+    model = type(tiny_trained.model)(config.model_config(tokenizer.get_vocab_size(), training.pad_id(tokenizer)))
+    class FailOnSecondBatch(Callback):
+        def after_batch(self, learn):
+            if learn.batch_index == 1: raise FloatingPointError("a bad batch")
+    class FailAtStart(Callback):
+        def before_fit(self, learn): raise RuntimeError("no device")
+    bar = training.ProgressBar()
+    with pytest.raises(FloatingPointError, match="a bad batch"):
+        Learner(model, split, split, config, tokenizer, [bar, FailOnSecondBatch()]).fit()
+    assert bar.bar.n == 2 and bar.bar.disable  # two batches counted, then closed (tqdm disables a closed bar)
+    with pytest.raises(RuntimeError, match="no device"):  # the original error, not one from the bar that never opened
+        Learner(model, split, split, config, tokenizer, [training.ProgressBar(), FailAtStart()]).fit()

@@ -1,5 +1,6 @@
 """The `sentiment-nb` command, run as a user would: train, predict, evaluate."""
 import json
+import os
 import subprocess
 
 import pandas as pd
@@ -72,6 +73,8 @@ def test_hybrid_is_one_directory_of_safetensors_and_json(hybrid_dir):
     out, summary = hybrid_dir
     assert sorted(p.name for p in out.iterdir()) == ["config.json", "model.safetensors", "ngram.safetensors",
                                                       "ngram_vocabulary.json", "tokenizer.json"]
+    mask = os.umask(0); os.umask(mask)
+    assert {p.stat().st_mode & 0o777 for p in out.iterdir()} == {0o666 & ~mask}  # safetensors' files too: others may read them
     config = json.loads((out/"config.json").read_text())
     assert config["kind"] == "hybrid" and config["format_version"] == 3 and config["hybrid"]["weight"] == summary["weight"]
     assert config["hybrid"]["ngram"]["n_features"] is None and config["metrics"]["validation"]["seed"] == 42
