@@ -53,14 +53,18 @@ def validation_rows(raw, seed: int, block_size: int) -> dict:
             "blocks": valid_block_rows(raw["train"]["label"], VALID_FRACTION, seed, block_size)}  # appendix 00a's
 
 
+def finite(value, digits: int = 3):
+    "A correlation rounded, or None where it is undefined (every model equally accurate): JSON has no NaN."
+    return round(float(value), digits) if np.isfinite(value) else None
+
+
 def rank_summary(models: list[dict]) -> dict:
     "How one split's validation accuracies track test: mean gap, rank correlations, and the cost of trusting validation."
     from scipy.stats import kendalltau, spearmanr
     valid, test = (np.array([m[k] for m in models]) for k in ("valid_accuracy", "test_accuracy"))
     picked = models[int(np.argmax(valid))]
     return {"models": len(models), "mean_valid_minus_test": round(float((valid - test).mean()), 4),
-            "spearman": round(float(spearmanr(valid, test).statistic), 3),
-            "kendall": round(float(kendalltau(valid, test).statistic), 3),
+            "spearman": finite(spearmanr(valid, test)[0]), "kendall": finite(kendalltau(valid, test)[0]),
             "picked": {k: picked[k] for k in ("ngrams", "negation", "C")}, "picked_test_accuracy": picked["test_accuracy"],
             "best_test_accuracy": float(test.max()), "regret": round(float(test.max() - picked["test_accuracy"]), 4)}
 

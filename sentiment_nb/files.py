@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['HUB_NAME', 'DATA_ENV_VAR', 'FULL_ENV_VAR', 'TRUE_WORDS', 'FALSE_WORDS', 'SAMPLE_SIZES', 'BENCH_ENV_VAR',
-           'sample_path', 'resolve_data_source', 'load_raw_imdb', 'valid_block_rows', 'env_flag', 'full_size',
-           'full_data_source', 'skip_full_size', 'load_labelled_file', 'load_split', 'atomic_write', 'make_imdb_sample',
-           'bench_results']
+           'sample_path', 'resolve_data_source', 'load_raw_imdb', 'env_flag', 'full_size', 'full_data_source',
+           'skip_full_size', 'load_labelled_file', 'load_split', 'atomic_write', 'make_imdb_sample', 'bench_results',
+           'valid_block_rows']
 
 # %% ../nbs/00a_files.ipynb #cc66b9db
 import errno
@@ -58,23 +58,6 @@ def load_raw_imdb(source=None,  # 'sample', 'imdb' (the Hub) or a folder in Hugg
                                 "Give a folder in Hugging Face layout (e.g. ../shared/data/imdb), "
                                 "or use 'sample' for the copy shipped with the package.")
     return load_dataset(str(path))
-
-# %% ../nbs/00a_files.ipynb #cb4cb425
-def valid_block_rows(labels,  # [reviews]: each training review's label, in the source's order
-                     valid_fraction: float,  # share of each label's reviews to set aside
-                     seed: int,  # random seed of the choice of blocks
-                     block_size: int = 100,  # consecutive reviews of one label per block
-                    ) -> np.ndarray:  # the validation reviews' row numbers, sorted
-    "Validation rows as whole blocks of `block_size` consecutive reviews of each label, chosen at random: films stay on one side."
-    if not 0 < valid_fraction < 1: raise ValueError(f"valid_fraction must be in (0, 1), got {valid_fraction}")
-    if block_size < 1: raise ValueError(f"block_size must be at least 1, got {block_size}")
-    rng, labels, rows = np.random.default_rng(seed), np.asarray(labels), []
-    for label in np.unique(labels):
-        mine = np.flatnonzero(labels == label)  # this label's rows, in order
-        blocks = [mine[start:start + block_size] for start in range(0, len(mine), block_size)]
-        shuffled = np.concatenate([blocks[b] for b in rng.permutation(len(blocks))])  # rows, block after block
-        rows.append(shuffled[:round(valid_fraction * len(mine))])  # the last block cut to the exact share
-    return np.sort(np.concatenate(rows))
 
 # %% ../nbs/00a_files.ipynb #b772188e
 TRUE_WORDS = ("1", "true", "yes", "on")  # what an on/off environment variable may say for on, in any case
@@ -275,3 +258,20 @@ def bench_results(name: str,  # a file in bench/, e.g. "reference.json" or "resu
         if (place/name).is_file(): return json.loads((place/name).read_text(encoding="utf-8"))
     raise FileNotFoundError(f"No bench/{name} in {places[0]} or above it. Run the notebook inside the sentiment_nb "
                             f"repository (bench/ is at its top), or set {BENCH_ENV_VAR} to a folder that holds {name}.")
+
+# %% ../nbs/00a_files.ipynb #cb4cb425
+def valid_block_rows(labels,  # [reviews]: each training review's label, in the source's order
+                     valid_fraction: float,  # share of each label's reviews to set aside
+                     seed: int,  # random seed of the choice of blocks
+                     block_size: int = 100,  # consecutive reviews of one label per block
+                    ) -> np.ndarray:  # the validation reviews' row numbers, sorted
+    "Validation rows as whole blocks of `block_size` consecutive reviews of each label, chosen at random (a label with fewer is one block)."
+    if not 0 < valid_fraction < 1: raise ValueError(f"valid_fraction must be in (0, 1), got {valid_fraction}")
+    if block_size < 1: raise ValueError(f"block_size must be at least 1, got {block_size}")
+    rng, labels, rows = np.random.default_rng(seed), np.asarray(labels), []
+    for label in np.unique(labels):
+        mine = np.flatnonzero(labels == label)  # this label's rows, in order
+        blocks = [mine[start:start + block_size] for start in range(0, len(mine), block_size)]
+        shuffled = np.concatenate([blocks[b] for b in rng.permutation(len(blocks))])  # rows, block after block
+        rows.append(shuffled[:max(1, round(valid_fraction * len(mine)))])  # the last block cut to the exact share
+    return np.sort(np.concatenate(rows))
