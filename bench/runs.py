@@ -72,7 +72,7 @@ def hybrid_result(name: str, data, challenge, out: Path) -> dict:
     part, = parts(name)
     lstm_row = json.loads((out/"runs"/part/"result.json").read_text())
     start = time.perf_counter()
-    ngram = train_ngram_model(data, parse_name(name)[1], **HYBRID_PRESETS["hybrid"][1])  # as `--preset hybrid` trains it
+    ngram = train_ngram_model(data, parse_name(name)[1], **HYBRID_PRESETS["hybrid"].ngram)  # as `--preset hybrid` trains it
     ngram_minutes = (time.perf_counter() - start) / 60
     # the LSTM is read as its own run chose on validation
     hybrid = fit_hybrid(data, saved_model(out, part), ngram, (READINGS[lstm_row["reading"]],))

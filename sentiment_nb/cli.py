@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train a model and save it as a directory")
     train.add_argument("--data", default=None, help=f"sample (default), imdb (the Hub) or a folder in Hugging Face layout; default ${DATA_ENV_VAR} or sample")
     train.add_argument("--preset", default="fast", choices=sorted(PRESETS) + sorted(HYBRID_PRESETS),
-                       help="named recipe (default: fast); hybrid: fast's LSTM mixed with an n-gram model (appendix 07a)")
+                       help="named recipe (default: fast); hybrid: fast's BiLSTM mixed with an n-gram model, both marking negation scope (appendix 07a)")
     for name, kind in TRAIN_OPTIONS.items():
         train.add_argument(f"--{name.replace('_', '-')}", type=kind, default=None, help=f"override the preset's {name}")
     train.add_argument("--device", default=None, help="auto (a CUDA GPU if there is one, else the CPU), cpu, cuda or mps; default: $SENTIMENT_NB_DEVICE, else auto")
@@ -105,8 +105,7 @@ def _train_lstm(args, device, log):
         data = load_imdb(source if args.data is None else args.data)
         return resume_recipe(checkpoint, data, device=args.device, bf16=args.bf16, checkpoint_every=args.checkpoint_every,
                              progress=not args.quiet, log=log), data, preset
-    lstm_preset = HYBRID_PRESETS[args.preset][0] if args.preset in HYBRID_PRESETS else args.preset
-    config = get_preset(lstm_preset, **{k: getattr(args, k) for k in TRAIN_OPTIONS if getattr(args, k) is not None})
+    config = get_preset(args.preset, **{k: getattr(args, k) for k in TRAIN_OPTIONS if getattr(args, k) is not None})
     resolve_bf16(config.bf16, device, log=None)  # bf16=True where it cannot run: stop before the data
     data = load_imdb(args.data)  # the fixed validation split (VALID_SEED), whatever the run's seed
     if log: log(f"data: {', '.join(f'{k} {len(v):,}' for k, v in data.items())}; preset {args.preset}: {config}")
@@ -121,7 +120,7 @@ def _finish(trained, data, preset: str, log):
         model, by_reading = choose_reading(trained, data["valid"])
         return model, {"valid_accuracy_by_reading": by_reading}
     from sentiment_nb.hybrid import fit_hybrid, train_ngram_model
-    ngram = train_ngram_model(data, trained.config.negation, **HYBRID_PRESETS[preset][1])
+    ngram = train_ngram_model(data, trained.config.negation, **HYBRID_PRESETS[preset].ngram)
     if log: log(f"n-gram model: {ngram}, validation accuracy {ngram.valid_accuracy[ngram.c]:.2%}")
     hybrid = fit_hybrid(data, trained, ngram)
     return hybrid, {"weight": hybrid.weight, "ngram_valid_accuracy": ngram.valid_accuracy[ngram.c]}

@@ -4,10 +4,12 @@
 
 # %% auto #0
 __all__ = ['LR_SCHEDULES', 'EMBEDDING_INITS', 'WORD2VEC_METHODS', 'AUTO_CBOW_TEXTS', 'WORD2VEC_TEXTS', 'PRESETS',
-           'HYBRID_PRESETS', 'RUN_FIELDS', 'check_bf16_setting', 'TrainConfig', 'get_preset', 'recipe_id']
+           'HYBRID_PRESETS', 'RUN_FIELDS', 'check_bf16_setting', 'TrainConfig', 'HybridPreset', 'get_preset',
+           'recipe_id']
 
 # %% ../nbs/05b_config.ipynb #5ccdf200
 from dataclasses import asdict, dataclass, replace
+from typing import NamedTuple
 
 from .lstm import ModelConfig
 from .negation_rules import check_negation
@@ -89,14 +91,21 @@ PRESETS = {
                         word2vec_epochs=2, epochs=3, batch_size=16, lr=3e-3),
 }
 
-HYBRID_PRESETS = {"hybrid": ("fast", {"n_features": None})}  # an LSTM preset, and the settings of the n-gram model
-# mixed with it (`train_ngram_model`, appendix 07a): the exact vocabulary, chosen on the hybrid's validation accuracy
-# over 2**20 hashed columns (bench/hybrid_ngram_choice.py)
+class HybridPreset(NamedTuple):
+    "A hybrid's recipe (appendix 07a): an LSTM preset with some fields changed, and the n-gram model mixed with it."
+    lstm: str  # one of PRESETS
+    changes: dict  # fields of that preset to change; `negation` reaches the n-gram model too
+    ngram: dict  # settings of the n-gram model (`train_ngram_model`)
 
-def get_preset(name: str,  # one of PRESETS
+# scope marking in both parts (bench/product.json) and the exact n-gram vocabulary rather than 2**20 hashed columns
+# (bench/hybrid_ngram_choice.json): each chosen on the hybrid's validation accuracy
+HYBRID_PRESETS = {"hybrid": HybridPreset("fast", {"negation": "scope"}, {"n_features": None})}
+
+def get_preset(name: str,  # one of PRESETS, or of HYBRID_PRESETS (then: its LSTM part's recipe)
                **overrides):  # fields to change, e.g. epochs=1
     "A copy of the preset `name`, with some fields replaced."
-    if name not in PRESETS: raise ValueError(f"Unknown preset {name!r}; choose one of {sorted(PRESETS)}.")
+    if name in HYBRID_PRESETS: name, overrides = HYBRID_PRESETS[name].lstm, {**HYBRID_PRESETS[name].changes, **overrides}
+    if name not in PRESETS: raise ValueError(f"Unknown preset {name!r}; choose one of {sorted(PRESETS) + sorted(HYBRID_PRESETS)}.")
     if "epochs" in overrides: overrides.setdefault("min_steps", 0)  # asking for a number of epochs gets exactly that many
     return replace(PRESETS[name], **overrides)
 

@@ -152,10 +152,17 @@ def _fsync_all(path: Path):
         for name in files: _fsync(Path(folder)/name)
         _fsync(Path(folder))
 
+def _new_file_mode(folder: Path) -> int:
+    "The permissions `open` gives a new file in `folder` (0o666 less your umask), read off a probe file: the umask untouched."
+    probe = folder/f".mode-probe-{uuid.uuid4().hex[:8]}"
+    os.close(os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+    try: return probe.stat().st_mode & 0o777
+    finally: probe.unlink()
+
 def _usual_permissions(path: Path):
-    "The file `path`, or every file in the folder `path`, as readable as the user's umask allows (as `open` would make it)."
-    mask = os.umask(0); os.umask(mask)  # reading the umask means setting it: put it straight back
-    for file in [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file()): file.chmod(0o666 & ~mask)
+    "The file `path`, or every file in the folder `path`, as readable as a new file there would be (as `open` makes it)."
+    mode = _new_file_mode(path.parent)
+    for file in [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file()): file.chmod(mode)
 
 def _swap_in(new: Path, path: Path, old: Path):
     "Rename the folder `new` to `path`; an existing `path` first moves to `old` (no one rename replaces a folder)."

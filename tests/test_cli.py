@@ -78,6 +78,7 @@ def test_hybrid_is_one_directory_of_safetensors_and_json(hybrid_dir):
     config = json.loads((out/"config.json").read_text())
     assert config["kind"] == "hybrid" and config["format_version"] == 3 and config["hybrid"]["weight"] == summary["weight"]
     assert config["hybrid"]["ngram"]["n_features"] is None and config["metrics"]["validation"]["seed"] == 42
+    assert config["train"]["negation"] == config["hybrid"]["ngram"]["negation"] == "scope"  # the preset's, in both parts
     assert config["reading"] == {"whole": None}.get(summary["reading"], summary["reading"])
 
 
